@@ -1,0 +1,102 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"runtime/pprof"
+
+	"golang.org/x/term"
+
+	"github.com/sitrep/sitrep/internal/pipeline"
+	"github.com/sitrep/sitrep/internal/store/sqlite"
+)
+
+// cmdFetch runs one polling round over every source and prints one summary
+// line per source. It fails only when no source could be fetched at all.
+func cmdFetch(ctx context.Context, e env, args []string) error {
+	var c config
+	fs := newFlags("fetch", e, &c, "db", "sources", "polite")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the round to `file` (go tool pprof)")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("fetch takes no arguments, got %q", fs.Args())}
+	}
+	p, st, err := setup(ctx, e, c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	states, err := st.Sources(ctx)
+	if err != nil {
+		return err
+	}
+	var progress func(pipeline.Progress)
+	if isTerminal(e.stderr) {
+		progress = func(pr pipeline.Progress) {
+			fmt.Fprintf(e.stderr, "\r\033[Ksources %d/%d, articles %d new, %d updated", pr.SourcesDone, pr.SourcesTotal, pr.New, pr.Updated)
+		}
+	}
+	reports := p.Round(ctx, states, progress)
+	if progress != nil {
+		fmt.Fprint(e.stderr, "\r\033[K")
+	}
+	ok := 0
+	for _, r := range reports {
+		fmt.Fprintln(e.stdout, r)
+		if r.OK() {
+			ok++
+		}
+	}
+	if ctx.Err() != nil {
+		return fmt.Errorf("interrupted: %w", ctx.Err())
+	}
+	if ok == 0 && len(reports) > 0 {
+		return fmt.Errorf("no source could be fetched: %w", errSilent)
+	}
+	return nil
+}
+
+// setup loads the sources, opens the store, makes it know the sources, and
+// builds the pipeline: what fetch and serve share.
+func setup(ctx context.Context, e env, c config) (*pipeline.Pipeline, *sqlite.Store, error) {
+	if c.perHost < 1 {
+		return nil, nil, usageError{fmt.Sprintf("--per-host %d: want at least 1", c.perHost)}
+	}
+	if c.hostDelay < 0 {
+		return nil, nil, usageError{fmt.Sprintf("--host-delay %v: want 0 or more", c.hostDelay)}
+	}
+	sources, _, err := loadSources(c)
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := openStore(ctx, c)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := st.SyncSources(ctx, sources); err != nil {
+		st.Close()
+		return nil, nil, err
+	}
+	p := pipeline.New(pipeline.Config{Workers: c.workers, Now: e.now}, st, newClient(c))
+	return p, st, nil
+}
+
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+
+	"github.com/sitrep/sitrep/internal/digest"
+	"github.com/sitrep/sitrep/internal/model"
+	"github.com/sitrep/sitrep/internal/store"
+)
+
+// filterFlags reads --since, --source and --order into a store filter.
+func filterFrom(c config) (store.Filter, error) {
+	since, err := parseSince(c.since)
+	if err != nil {
+		return store.Filter{}, err
+	}
+	f := store.Filter{Since: since, Source: c.source}
+	switch c.order {
+	case "", "published":
+		f.Order = store.ByPublished
+	case "fetched":
+		f.Order = store.ByFetched
+	case "imported":
+		f.Order = store.ByImported
+	default:
+		return f, oneOf("order", c.order, "published", "fetched", "imported")
+	}
+	return f, nil
+}
+
+// cmdDigest prints stored articles in the digest text format.
+func cmdDigest(ctx context.Context, e env, args []string) error {
+	var c config
+	fs := newFlags("digest", e, &c, "db", "since", "source", "order")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	f, err := filterFrom(c)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	arts, err := st.Articles(ctx, f)
+	if err != nil {
+		return err
+	}
+	entries := make([]digest.Entry, len(arts))
+	for i, a := range arts {
+		entries[i] = digest.FromArticle(a)
+	}
+	return digest.Write(e.stdout, entries)
+}
+
+// exported is one line of `sitrep export`.
+type exported struct {
+	ID          int64    `json:"id"`
+	URL         string   `json:"url"`
+	Title       string   `json:"title"`
+	Source      string   `json:"source"`
+	Feeds       []string `json:"feeds"`
+	Published   *string  `json:"published"`
+	Fetched     string   `json:"fetched"`
+	Updated     string   `json:"updated"`
+	SummaryOnly bool     `json:"summary_only"`
+	Body        string   `json:"body"`
+}
+
+func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
+
+// cmdExport prints one JSON object per stored article.
+func cmdExport(ctx context.Context, e env, args []string) error {
+	var c config
+	fs := newFlags("export", e, &c, "db", "since", "source", "order")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if c.format == "" {
+		c.format = "jsonl"
+	}
+	if err := oneOf("format", c.format, "jsonl"); err != nil {
+		return err
+	}
+	f, err := filterFrom(c)
+	if err != nil {
+		return err
+	}
+	st, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	arts, err := st.Articles(ctx, f)
+	if err != nil {
+		return err
+	}
+	w := bufio.NewWriter(e.stdout)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	for _, a := range arts {
+		x := exported{ID: a.ID, URL: a.URL, Title: a.Title, Source: a.Source, Feeds: a.Feeds,
+			Fetched: rfc3339(a.Fetched), Updated: rfc3339(a.Updated), SummaryOnly: a.SummaryOnly, Body: a.Body()}
+		if x.Feeds == nil {
+			x.Feeds = []string{}
+		}
+		if !a.Published.IsZero() {
+			p := rfc3339(a.Published)
+			x.Published = &p
+		}
+		if err := enc.Encode(x); err != nil {
+			return err
+		}
+	}
+	return w.Flush()
+}
+
+// cmdImport reads digest files into the store. An imported article has no
+// URL: its identity is a hash of its source and title, so importing a file
+// twice stores nothing twice.
+func cmdImport(ctx context.Context, e env, args []string) error {
+	var c config
+	fs := newFlags("import", e, &c, "db")
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() == 0 {
+		return usageError{"import needs at least one digest file"}
+	}
+	type parsed struct {
+		name    string
+		entries []digest.Entry
+	}
+	var files []parsed
+	// Read and check every file before storing anything.
+	for _, name := range fs.Args() {
+		raw, err := os.ReadFile(name)
+		if err != nil {
+			return err
+		}
+		entries, err := digest.Parse(string(raw))
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		files = append(files, parsed{name, entries})
+	}
+	st, err := openStore(ctx, c)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, f := range files {
+		counts := map[store.Outcome]int{}
+		for _, en := range f.entries {
+			key := importKey(en.Source, en.Title)
+			a := model.Article{Title: en.Title, Blocks: model.ParseText(en.Body)}
+			_, o, err := st.SaveArticle(ctx, store.Save{Article: a, Feed: en.Source, Keys: []string{key}, Imported: true})
+			if err != nil {
+				return fmt.Errorf("%s: %q: %w", f.name, en.Title, err)
+			}
+			counts[o]++
+		}
+		fmt.Fprintf(e.stdout, "%s: %d articles, %d new, %d updated, %d unchanged\n", f.name, len(f.entries), counts[store.Created], counts[store.Updated], counts[store.Unchanged])
+	}
+	return nil
+}
+
+func importKey(source, title string) string {
+	h := sha256.Sum256([]byte(source + "\x00" + title))
+	return "import:" + hex.EncodeToString(h[:12])
+}

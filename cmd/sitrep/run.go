@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/sitrep/sitrep/internal/fetch"
+	"github.com/sitrep/sitrep/internal/model"
+	"github.com/sitrep/sitrep/internal/source"
+	"github.com/sitrep/sitrep/internal/store/sqlite"
+)
+
+// version is sitrep's release; the User-Agent carries it.
+const version = "0.1.0"
+
+const usage = `sitrep watches official security and justice news sources and keeps every article once.
+
+Usage:
+  sitrep serve   [--db FILE] [--sources FILE] [--addr 127.0.0.1:8080]   poll continuously, serve the status page
+  sitrep fetch   [--db FILE] [--sources FILE]                          one polling round, then exit
+  sitrep digest  [--db FILE] [--since DATE] [--source NAME] [--order published|fetched|imported]
+  sitrep export  [--db FILE] [--format jsonl] [--since DATE] [--source NAME]
+  sitrep import  [--db FILE] FILE...                                   read digest text files into the store
+  sitrep extract [--url URL] [--format text|jsonl] FILE...|-           extract article text from saved pages
+  sitrep sources [list | import FILE.opml | export]                    the configured sources
+  sitrep version
+
+fetch and serve also take --per-host N, --host-delay DURATION and --workers N.
+The database defaults to sitrep.db (or $SITREP_DB); sources to sources.yaml in the
+working directory if it exists, else the built-in defaults.
+`
+
+// errSilent is returned when the command already told the user what failed.
+var errSilent = errors.New("failed")
+
+// usageError is a mistake in the command line; main exits 2 for it.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// env is what every command gets from the process: its I/O and environment.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	now    func() time.Time
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr, now: time.Now}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return usageError{"no command given"}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "fetch":
+		return cmdFetch(ctx, e, rest)
+	case "serve":
+		return cmdServe(ctx, e, rest)
+	case "digest":
+		return cmdDigest(ctx, e, rest)
+	case "export":
+		return cmdExport(ctx, e, rest)
+	case "import":
+		return cmdImport(ctx, e, rest)
+	case "extract":
+		return cmdExtract(ctx, e, rest)
+	case "sources":
+		return cmdSources(ctx, e, rest)
+	case "version", "--version", "-version":
+		fmt.Fprintln(stdout, "sitrep", version)
+		return nil
+	case "help", "--help", "-help", "-h":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return usageError{fmt.Sprintf("unknown command %q", cmd)}
+}
+
+// config is every setting a command may use, parsed once from flags and
+// environment and passed down.
+type config struct {
+	db          string
+	sourcesFile string
+	addr        string
+	perHost     int
+	hostDelay   time.Duration
+	workers     int
+	timeout     time.Duration
+	since       string
+	source      string
+	order       string
+	format      string
+	url         string
+}
+
+// flags declares the named settings on a flag set for one command.
+func newFlags(name string, e env, c *config, which ...string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	for _, w := range which {
+		switch w {
+		case "db":
+			def := e.getenv("SITREP_DB")
+			if def == "" {
+				def = "sitrep.db"
+			}
+			fs.StringVar(&c.db, "db", def, "SQLite database `file` ($SITREP_DB)")
+		case "sources":
+			fs.StringVar(&c.sourcesFile, "sources", "", "sources `file` (YAML); default sources.yaml if present, else the built-in sources")
+		case "addr":
+			fs.StringVar(&c.addr, "addr", "127.0.0.1:8080", "HTTP listen `address`")
+		case "polite":
+			fs.IntVar(&c.perHost, "per-host", 2, "at most `N` requests in flight per host")
+			fs.DurationVar(&c.hostDelay, "host-delay", time.Second, "minimum `gap` between two requests to one host")
+			fs.IntVar(&c.workers, "workers", 16, "article pages fetched and extracted at once")
+			fs.DurationVar(&c.timeout, "timeout", 60*time.Second, "give up on one request (retries included) after `duration`")
+		case "since":
+			fs.StringVar(&c.since, "since", "", "only articles published on or after `DATE` (2006-01-02 or RFC 3339)")
+		case "source":
+			fs.StringVar(&c.source, "source", "", "only articles listed by the source `NAME`")
+		case "order":
+			fs.StringVar(&c.order, "order", "published", "`order`: published, fetched or imported")
+		case "format":
+			fs.StringVar(&c.format, "format", "", "output `format`")
+		case "url":
+			fs.StringVar(&c.url, "url", "", "the page's original `URL` (resolves links, helps date and canonical detection)")
+		}
+	}
+	return fs
+}
+
+// parseFlags parses and turns flag errors into usage errors.
+func parseFlags(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errSilent
+		}
+		return usageError{err.Error()}
+	}
+	return nil
+}
+
+// loadSources reads the sources file: the one named, else sources.yaml in
+// the working directory when it exists, else the built-in defaults.
+func loadSources(c config) ([]model.Source, string, error) {
+	path := c.sourcesFile
+	if path == "" {
+		if _, err := os.Stat("sources.yaml"); err == nil {
+			path = "sources.yaml"
+		}
+	}
+	if path == "" {
+		return source.Defaults(), "", nil
+	}
+	s, err := source.Load(path)
+	if err != nil {
+		return nil, path, err
+	}
+	return s, path, nil
+}
+
+func openStore(ctx context.Context, c config) (*sqlite.Store, error) {
+	st, err := sqlite.Open(ctx, c.db)
+	if err != nil {
+		return nil, fmt.Errorf("opening database %s: %w", c.db, err)
+	}
+	return st, nil
+}
+
+func newClient(c config) *fetch.Client {
+	return fetch.New(fetch.Config{
+		UserAgent: "sitrep/" + version + " (+https://github.com/sitrep/sitrep)",
+		PerHost:   c.perHost,
+		HostDelay: c.hostDelay,
+		Timeout:   c.timeout,
+	})
+}
+
+// parseSince reads a --since value: a date, or a full RFC 3339 time.
+func parseSince(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	for _, layout := range []string{"2006-01-02", time.RFC3339, "2006-01-02T15:04"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	return time.Time{}, usageError{fmt.Sprintf("--since %q: want a date like 2024-10-01 or an RFC 3339 time", s)}
+}
+
+func oneOf(flagName, v string, allowed ...string) error {
+	for _, a := range allowed {
+		if v == a {
+			return nil
+		}
+	}
+	return usageError{fmt.Sprintf("--%s %q: want one of %s", flagName, v, strings.Join(allowed, ", "))}
+}

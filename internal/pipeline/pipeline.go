@@ -1,0 +1,638 @@
+// Package pipeline wires sitrep's stages together — sources → fetch → feed
+// or listing → fetch page → extract → store — and schedules the polls. It is
+// the only place, with the store, that holds state; the stages it calls take
+// plain values and return plain values.
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/sitrep/sitrep/internal/extract"
+	"github.com/sitrep/sitrep/internal/feed"
+	"github.com/sitrep/sitrep/internal/fetch"
+	"github.com/sitrep/sitrep/internal/model"
+	"github.com/sitrep/sitrep/internal/store"
+)
+
+// Config sets the pipeline's bounds and schedule. Zero values take the
+// defaults noted.
+type Config struct {
+	// Workers is the number of article pages fetched and extracted at once,
+	// across all sources (default 16). Per-host limits live in the fetch
+	// client; this bounds memory and CPU.
+	Workers int
+	// SourceWorkers is the number of sources polled at once (default 4).
+	SourceWorkers int
+	// Interval is the default time between two polls of a source (30m).
+	Interval time.Duration
+	// MaxEntries bounds the entries taken from one poll of a source (300).
+	MaxEntries int
+	// Now is the clock (default time.Now).
+	Now func() time.Time
+	// Jitter returns a random number in [0,1) used to spread polls
+	// (default math/rand/v2).
+	Jitter func() float64
+}
+
+func (c *Config) defaults() {
+	if c.Workers <= 0 {
+		c.Workers = 16
+	}
+	if c.SourceWorkers <= 0 {
+		c.SourceWorkers = 4
+	}
+	if c.Interval <= 0 {
+		c.Interval = 30 * time.Minute
+	}
+	if c.MaxEntries <= 0 {
+		c.MaxEntries = 300
+	}
+	if c.Now == nil {
+		c.Now = time.Now
+	}
+	if c.Jitter == nil {
+		c.Jitter = rand.Float64
+	}
+}
+
+// Pipeline polls sources and stores their articles.
+type Pipeline struct {
+	cfg    Config
+	store  store.Store
+	client *fetch.Client
+}
+
+// New returns a pipeline over a store and the one outbound HTTP client.
+func New(cfg Config, st store.Store, client *fetch.Client) *Pipeline {
+	cfg.defaults()
+	return &Pipeline{cfg: cfg, store: st, client: client}
+}
+
+// Report is the outcome of one poll of one source.
+type Report struct {
+	Source      string
+	NotModified bool // the feed or listing answered 304
+	Entries     int  // entries the feed or listing held
+	New         int
+	Updated     int
+	Unchanged   int
+	SummaryOnly int // stored with the feed's teaser only: the page gave no article text
+	Skipped     int // links robots.txt forbids
+	Failed      int // entries whose article could not be fetched or stored
+	Err         error
+	// ArticleErr is the first article-level error, for the summary line.
+	ArticleErr error
+	// ETag and LastModified are the source's validators for next time.
+	ETag, LastModified string
+	RetryAfter         time.Duration
+}
+
+// OK tells whether the source itself could be polled.
+func (r Report) OK() bool { return r.Err == nil }
+
+// String is the one-line summary a user sees.
+func (r Report) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s: %d new, %d updated, %d unchanged, %d failed", r.Source, r.New, r.Updated, r.Unchanged, r.Failed)
+	if r.NotModified {
+		b.WriteString(" (not modified)")
+	}
+	if r.SummaryOnly > 0 {
+		fmt.Fprintf(&b, "; %d teaser only (the page gave no article text)", r.SummaryOnly)
+	}
+	if r.Skipped > 0 {
+		fmt.Fprintf(&b, "; %d skipped (robots.txt)", r.Skipped)
+	}
+	if r.Err != nil {
+		fmt.Fprintf(&b, "; error: %v", r.Err)
+	} else if r.ArticleErr != nil {
+		fmt.Fprintf(&b, "; error: %v", r.ArticleErr)
+	}
+	return b.String()
+}
+
+// Progress is reported after each source and each article during a round.
+type Progress struct {
+	SourcesDone, SourcesTotal int
+	New, Updated              int
+}
+
+// Round polls every given source once (SourceWorkers at a time, their
+// articles through one pool of Workers), records each outcome in the store
+// with the source's next due time, and returns the reports in the order of
+// sources. progress, if not nil, is called from one goroutine at a time.
+func (p *Pipeline) Round(ctx context.Context, sources []model.SourceState, progress func(Progress)) []Report {
+	pool := p.startWorkers(ctx)
+	defer pool.stop()
+
+	reports := make([]Report, len(sources))
+	var mu sync.Mutex
+	var prog Progress
+	prog.SourcesTotal = len(sources)
+	tick := func(f func(*Progress)) {
+		mu.Lock()
+		defer mu.Unlock()
+		f(&prog)
+		if progress != nil {
+			progress(prog)
+		}
+	}
+	idx := make(chan int)
+	var wg sync.WaitGroup
+	for range min(p.cfg.SourceWorkers, max(len(sources), 1)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range idx {
+				r := p.poll(ctx, pool, sources[i], func(o store.Outcome) {
+					tick(func(pr *Progress) {
+						switch o {
+						case store.Created:
+							pr.New++
+						case store.Updated:
+							pr.Updated++
+						}
+					})
+				})
+				p.record(ctx, sources[i], r)
+				reports[i] = r
+				tick(func(pr *Progress) { pr.SourcesDone++ })
+			}
+		}()
+	}
+	for i := range sources {
+		select {
+		case idx <- i:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+	}
+	close(idx)
+	wg.Wait()
+	for i := range reports {
+		if reports[i].Source == "" { // never started: cancelled
+			reports[i] = Report{Source: sources[i].Name, Err: ctx.Err()}
+		}
+	}
+	return reports
+}
+
+// Serve polls each source on its own schedule until ctx ends: it claims due
+// sources from the store with a lease, polls them, and reports each back
+// with its next due time. A failing source backs off exponentially but is
+// always retried. Polls in flight when ctx ends are cancelled; their stores
+// finish.
+func (p *Pipeline) Serve(ctx context.Context, onReport func(Report)) error {
+	pool := p.startWorkers(ctx)
+	defer pool.stop()
+	claimed := make(chan model.SourceState)
+	var wg sync.WaitGroup
+	for range p.cfg.SourceWorkers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for src := range claimed {
+				r := p.poll(ctx, pool, src, nil)
+				p.record(ctx, src, r)
+				if onReport != nil {
+					onReport(r)
+				}
+			}
+		}()
+	}
+	defer func() { close(claimed); wg.Wait() }()
+
+	lease := 2 * time.Hour // a poll never takes that long; a crashed process's claims expire
+	for {
+		due, err := p.store.ClaimDue(ctx, p.cfg.Now(), p.cfg.SourceWorkers, lease)
+		if err != nil && ctx.Err() == nil {
+			return fmt.Errorf("claiming due sources: %w", err)
+		}
+		for _, src := range due {
+			select {
+			case claimed <- src:
+			case <-ctx.Done():
+				return nil
+			}
+		}
+		if len(due) > 0 {
+			continue
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+// record stores a poll's outcome and the source's next due time.
+func (p *Pipeline) record(ctx context.Context, src model.SourceState, r Report) {
+	now := p.cfg.Now()
+	res := store.PollResult{At: now, NotModified: r.NotModified, ETag: r.ETag, LastModified: r.LastModified}
+	interval := src.Interval
+	if interval <= 0 {
+		interval = p.cfg.Interval
+	}
+	if r.Err != nil {
+		res.Err = r.Err.Error()
+		res.NextDue = now.Add(max(Backoff(src.Failures+1, interval, p.cfg.Jitter()), r.RetryAfter))
+	} else {
+		// ±10% so that sources added together drift apart.
+		j := time.Duration((p.cfg.Jitter()*0.2 - 0.1) * float64(interval))
+		res.NextDue = now.Add(interval + j)
+	}
+	// The poll is over; its record must land even when shutting down.
+	_ = p.store.ReportPoll(context.WithoutCancel(ctx), src.Name, res)
+}
+
+// Backoff is the wait before retrying a source after its n-th consecutive
+// failure: one minute doubled each time, capped at the larger of 4 hours and
+// the source's interval, with ±20% jitter (r in [0,1)).
+func Backoff(n int, interval time.Duration, r float64) time.Duration {
+	limit := max(4*time.Hour, interval)
+	d := time.Minute
+	for i := 1; i < n && d < limit; i++ {
+		d *= 2
+	}
+	d = min(d, limit)
+	return d + time.Duration((r*0.4-0.2)*float64(d))
+}
+
+// task is one entry to ingest, with where to send the outcome.
+type task struct {
+	src   model.SourceState
+	entry model.Entry
+	done  func(store.Outcome, bool, error)
+}
+
+type workerPool struct {
+	tasks chan task
+	wg    sync.WaitGroup
+}
+
+func (p *Pipeline) startWorkers(ctx context.Context) *workerPool {
+	wp := &workerPool{tasks: make(chan task)}
+	for range p.cfg.Workers {
+		wp.wg.Add(1)
+		go func() {
+			defer wp.wg.Done()
+			for t := range wp.tasks {
+				o, summaryOnly, err := p.ingest(ctx, t.src, t.entry)
+				t.done(o, summaryOnly, err)
+			}
+		}()
+	}
+	return wp
+}
+
+func (wp *workerPool) stop() { close(wp.tasks); wp.wg.Wait() }
+
+// feedAccept prefers feeds but takes what comes: a listing page is HTML.
+const feedAccept = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, application/json;q=0.8, text/html;q=0.7, */*;q=0.5"
+
+// poll fetches one source's feed or listing page and ingests its entries
+// through the pool.
+func (p *Pipeline) poll(ctx context.Context, pool *workerPool, src model.SourceState, onArticle func(store.Outcome)) Report {
+	r := Report{Source: src.Name}
+	resp, err := p.client.Get(ctx, fetch.Request{
+		URL: src.URL, ETag: src.ETag, LastModified: src.LastModified, Accept: feedAccept,
+		PerHost: src.PerHost, HostDelay: src.HostDelay,
+	})
+	if err != nil {
+		r.Err = err
+		var se *fetch.StatusError
+		if errors.As(err, &se) {
+			r.RetryAfter = se.RetryAfter
+		}
+		return r
+	}
+	if resp.NotModified {
+		r.NotModified = true
+		return r
+	}
+	r.ETag, r.LastModified = resp.ETag, resp.LastModified
+	entries, err := p.entries(ctx, src, resp)
+	if err != nil {
+		r.Err = err
+		r.ETag, r.LastModified = "", ""
+		return r
+	}
+	entries = dedupe(entries)
+	if len(entries) > p.cfg.MaxEntries {
+		entries = entries[:p.cfg.MaxEntries]
+	}
+	r.Entries = len(entries)
+
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, e := range entries {
+		wg.Add(1)
+		t := task{src: src, entry: e, done: func(o store.Outcome, summaryOnly bool, err error) {
+			defer wg.Done()
+			mu.Lock()
+			defer mu.Unlock()
+			switch {
+			case errors.Is(err, fetch.ErrDisallowed):
+				r.Skipped++
+			case err != nil:
+				r.Failed++
+				if r.ArticleErr == nil {
+					r.ArticleErr = err
+				}
+			default:
+				switch o {
+				case store.Created:
+					r.New++
+				case store.Updated:
+					r.Updated++
+				default:
+					r.Unchanged++
+				}
+				if summaryOnly && o != store.Unchanged {
+					r.SummaryOnly++
+				}
+				if onArticle != nil {
+					onArticle(o)
+				}
+			}
+		}}
+		select {
+		case pool.tasks <- t:
+		case <-ctx.Done():
+			wg.Done()
+			mu.Lock()
+			r.Failed++
+			mu.Unlock()
+		}
+	}
+	wg.Wait()
+	if r.Failed > 0 {
+		// Forget the validators so that the next poll reads the feed again
+		// and retries the articles that failed, instead of a 304.
+		r.ETag, r.LastModified = "", ""
+	}
+	if ctx.Err() != nil && r.Err == nil {
+		r.Err = ctx.Err()
+	}
+	return r
+}
+
+// entries turns a fetched feed or listing page into entries. A source of
+// type feed that turns out to be an HTML page is followed to the feed the
+// page advertises, else read as a listing page.
+func (p *Pipeline) entries(ctx context.Context, src model.SourceState, resp *fetch.Response) ([]model.Entry, error) {
+	if src.Type == model.SourceHTML {
+		es, err := feed.Links(resp.Body, resp.URL, src.Links)
+		if err == nil && len(es) == 0 {
+			err = errors.New("no article links found on the listing page")
+		}
+		if err != nil {
+			return nil, fmt.Errorf("listing %s: %w", resp.URL, err)
+		}
+		return es, nil
+	}
+	f, err := feed.Parse(resp.Body, resp.URL)
+	if err == nil {
+		return f.Entries, nil
+	}
+	if !errors.Is(err, feed.ErrNotFeed) {
+		return nil, fmt.Errorf("feed %s: %w", resp.URL, err)
+	}
+	if links := feed.Discover(resp.Body, resp.URL); len(links) > 0 {
+		fresp, ferr := p.client.Get(ctx, fetch.Request{URL: links[0], Accept: feedAccept, PerHost: src.PerHost, HostDelay: src.HostDelay})
+		if ferr != nil {
+			return nil, fmt.Errorf("%s is a page whose feed %s failed: %w", resp.URL, links[0], ferr)
+		}
+		f, ferr := feed.Parse(fresp.Body, fresp.URL)
+		if ferr != nil {
+			return nil, fmt.Errorf("feed %s (advertised by %s): %w", fresp.URL, resp.URL, ferr)
+		}
+		return f.Entries, nil
+	}
+	if es, lerr := feed.Links(resp.Body, resp.URL, ""); lerr == nil && len(es) > 0 {
+		return es, nil
+	}
+	return nil, fmt.Errorf("feed %s: %w", resp.URL, err)
+}
+
+// ingest stores one entry's article, fetching its page only when the
+// article is not stored yet or its feed entry changed.
+func (p *Pipeline) ingest(ctx context.Context, src model.SourceState, e model.Entry) (store.Outcome, bool, error) {
+	entryURL := model.NormalizeURL(e.URL)
+	fp := "fp:" + src.Name + ":" + fingerprint(e)
+	lookup := []string{entryURL}
+	if e.GUID != "" {
+		lookup = append(lookup, guidKey(e))
+	}
+
+	// The same entry from the same feed as last time: nothing to do.
+	if _, err := p.store.FindArticle(ctx, fp); err == nil {
+		return store.Unchanged, false, nil
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return 0, false, fmt.Errorf("%s: %w", e.URL, err)
+	}
+	keys := append(slices.Clone(lookup), fp)
+	ref, err := p.store.FindArticle(ctx, lookup...)
+	switch {
+	case err == nil && !slices.Contains(ref.Feeds, src.Name):
+		// Stored from another feed: remember this one too, without
+		// downloading the page again.
+		a, err := p.store.Article(ctx, ref.ID)
+		if err != nil {
+			return 0, false, fmt.Errorf("%s: %w", e.URL, err)
+		}
+		_, o, err := p.store.SaveArticle(context.WithoutCancel(ctx), store.Save{Article: a, Feed: src.Name, Keys: keys, Fingerprint: fp})
+		return o, a.SummaryOnly, err
+	case err != nil && !errors.Is(err, store.ErrNotFound):
+		return 0, false, fmt.Errorf("%s: %w", e.URL, err)
+	}
+	// New, or changed in its own feed: build it afresh.
+	a, extra, err := p.build(ctx, src, e)
+	if err != nil {
+		return 0, false, err
+	}
+	keys = append(keys, extra...)
+	_, o, err := p.store.SaveArticle(context.WithoutCancel(ctx), store.Save{Article: a, Feed: src.Name, Keys: keys, Fingerprint: fp})
+	if err != nil {
+		return 0, false, fmt.Errorf("storing %s: %w", a.URL, err)
+	}
+	return o, a.SummaryOnly, nil
+}
+
+// build makes the article of an entry: from the feed's full content when it
+// carries the article, else from the page, else from the feed's teaser.
+func (p *Pipeline) build(ctx context.Context, src model.SourceState, e model.Entry) (model.Article, []string, error) {
+	a := model.Article{URL: model.NormalizeURL(e.URL), Title: e.Title, Published: e.Published}
+	if a.Published.IsZero() {
+		a.Published = e.Updated
+	}
+	if blocks := extract.Fragment(e.Content); fullText(blocks, e) {
+		a.Blocks = blocks
+		return a, nil, nil
+	}
+	resp, err := p.client.Get(ctx, fetch.Request{URL: e.URL, Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", PerHost: src.PerHost, HostDelay: src.HostDelay})
+	if err != nil {
+		return a, nil, err
+	}
+	var extra []string
+	if final := model.NormalizeURL(resp.URL); final != a.URL {
+		extra = append(extra, a.URL) // the entry's link leads here too
+		a.URL = final
+	}
+	var res extract.Result
+	if isHTML(resp.ContentType) {
+		res, err = extract.Page(resp.Body, extract.Options{URL: mustParse(resp.URL)})
+	} else {
+		err = extract.ErrNoContent
+	}
+	switch {
+	case err == nil:
+		a.Blocks = res.Blocks
+		if c := sameSiteCanonical(res.Canonical, resp.URL); c != "" && c != a.URL {
+			extra = append(extra, a.URL)
+			a.URL = c
+		}
+		if a.Title == "" {
+			a.Title = res.Title
+		}
+		if a.Published.IsZero() {
+			a.Published = res.Published
+		}
+	case errors.Is(err, extract.ErrNoContent):
+		// An app shell, an error page, a cookie wall: keep what the feed
+		// said, and say so.
+		a.SummaryOnly = true
+		a.Blocks = teaser(e)
+		if a.Title == "" {
+			a.Title = res.Title
+		}
+	default:
+		return a, nil, fmt.Errorf("extracting %s: %w", resp.URL, err)
+	}
+	if a.Title == "" {
+		a.Title = a.URL
+	}
+	return a, extra, nil
+}
+
+// fullText tells whether a feed's content carries the whole article rather
+// than a teaser: long enough, longer than the summary, not cut off.
+func fullText(blocks []model.Block, e model.Entry) bool {
+	text := model.RenderText(blocks)
+	if len(text) < 500 {
+		return false
+	}
+	t := strings.TrimSpace(text)
+	for _, cut := range []string{"…", "...", "[…]", "[...]", "Read more", "read more", "Continue reading"} {
+		if strings.HasSuffix(t, cut) {
+			return false
+		}
+	}
+	sum := model.RenderText(extract.Fragment(e.Summary))
+	return len(text) > len(sum)+len(sum)/4
+}
+
+// teaser is the feed's own text of an entry: its content, else its summary.
+func teaser(e model.Entry) []model.Block {
+	c, s := extract.Fragment(e.Content), extract.Fragment(e.Summary)
+	if len(model.RenderText(c)) >= len(model.RenderText(s)) && len(c) > 0 {
+		return c
+	}
+	return s
+}
+
+func isHTML(ct string) bool {
+	return ct == "" || ct == "text/html" || ct == "application/xhtml+xml"
+}
+
+func mustParse(s string) *url.URL {
+	u, err := url.Parse(s)
+	if err != nil {
+		return &url.URL{}
+	}
+	return u
+}
+
+// sameSiteCanonical accepts a page's canonical URL as its identity only when
+// it stays on the same site and does not point at a home page: sites that
+// canonicalise every page to their front page would merge all articles.
+func sameSiteCanonical(canonical, pageURL string) string {
+	if canonical == "" {
+		return ""
+	}
+	c, err := url.Parse(canonical)
+	if err != nil || (c.Scheme != "http" && c.Scheme != "https") || c.Host == "" {
+		return ""
+	}
+	pu, err := url.Parse(pageURL)
+	if err != nil {
+		return ""
+	}
+	if siteOf(c.Hostname()) != siteOf(pu.Hostname()) {
+		return ""
+	}
+	if strings.Trim(c.Path, "/") == "" && strings.Trim(pu.Path, "/") != "" {
+		return ""
+	}
+	return model.NormalizeURL(canonical)
+}
+
+// siteOf is a host without "www." and, for names, cut to the last two
+// labels: enough to tell a site's own canonical links from foreign ones.
+func siteOf(host string) string {
+	host = strings.TrimPrefix(strings.ToLower(host), "www.")
+	if strings.Count(host, ".") < 2 || strings.Trim(host, "0123456789.") == "" {
+		return host
+	}
+	parts := strings.Split(host, ".")
+	return strings.Join(parts[len(parts)-2:], ".")
+}
+
+// guidKey scopes a feed GUID by the entry's host: GUIDs such as "1234" are
+// only unique within one site.
+func guidKey(e model.Entry) string {
+	host := ""
+	if u, err := url.Parse(e.URL); err == nil {
+		host = strings.ToLower(u.Host)
+	}
+	return "guid:" + host + ":" + e.GUID
+}
+
+// fingerprint summarises what a feed says of an entry.
+func fingerprint(e model.Entry) string {
+	h := sha256.New()
+	for _, s := range []string{e.URL, e.GUID, e.Title, e.Published.UTC().Format(time.RFC3339), e.Updated.UTC().Format(time.RFC3339), e.Summary, e.Content} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// dedupe drops entries whose link repeats an earlier one: feeds do repeat
+// items, and two workers must not race to fetch one page.
+func dedupe(entries []model.Entry) []model.Entry {
+	seen := make(map[string]bool, len(entries))
+	out := entries[:0:0]
+	for _, e := range entries {
+		k := model.NormalizeURL(e.URL)
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		out = append(out, e)
+	}
+	return out
+}

@@ -1,0 +1,324 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/sitrep/sitrep/internal/model"
+	"github.com/sitrep/sitrep/internal/store"
+)
+
+// writeStmts are SaveArticle's statements, prepared once on the single
+// write connection: parsing SQL would otherwise cost more than the writes.
+type writeStmts struct {
+	findKey, load, insert, update, setFingerprint, addKey, addFeed *sql.Stmt
+}
+
+func (w *writeStmts) prepare(ctx context.Context, db *sql.DB) error {
+	for _, p := range []struct {
+		st  **sql.Stmt
+		sql string
+	}{
+		{&w.findKey, "SELECT article_id FROM article_keys WHERE key = ?"},
+		{&w.load, "SELECT title, published, summary_only, blocks, fingerprint FROM articles WHERE id = ?"},
+		{&w.insert, `INSERT INTO articles (url, title, published, fetched, updated, summary_only, blocks, fingerprint, imported)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&w.update, `UPDATE articles SET title = ?, published = ?, summary_only = ?, blocks = ?, updated = ?, fingerprint = ?
+			WHERE id = ?`},
+		{&w.setFingerprint, "UPDATE articles SET fingerprint = ? WHERE id = ?"},
+		{&w.addKey, "INSERT INTO article_keys (key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING"},
+		{&w.addFeed, "INSERT INTO article_feeds (article_id, feed, first_seen) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"},
+	} {
+		st, err := db.PrepareContext(ctx, p.sql)
+		if err != nil {
+			w.close()
+			return fmt.Errorf("prepare %q: %w", p.sql, err)
+		}
+		*p.st = st
+	}
+	return nil
+}
+
+func (w *writeStmts) close() {
+	for _, st := range []*sql.Stmt{w.findKey, w.load, w.insert, w.update, w.setFingerprint, w.addKey, w.addFeed} {
+		if st != nil {
+			st.Close()
+		}
+	}
+}
+
+// encodeBlocks is the stored form of an article body: JSON, which keeps
+// every character (newlines, U+00A0) as it is. nil and empty stay apart.
+func encodeBlocks(blocks []model.Block) (string, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false) // "<" stays "<": shorter, and the same text
+	if err := enc.Encode(blocks); err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(buf.String(), "\n"), nil
+}
+
+func decodeBlocks(s string) ([]model.Block, error) {
+	var blocks []model.Block
+	if err := json.Unmarshal([]byte(s), &blocks); err != nil {
+		return nil, fmt.Errorf("decode blocks: %w", err)
+	}
+	return blocks, nil
+}
+
+// SaveArticle stores an article in one transaction. Its identity is the
+// first of Article.URL and Keys that already leads to an article; a stored
+// article keeps the URL it was created with, and the new URL becomes one of
+// its keys. A key that already leads to another article stays with that one.
+// Published is kept to the millisecond, so comparisons are made at that
+// precision.
+func (s *Store) SaveArticle(ctx context.Context, sv store.Save) (int64, store.Outcome, error) {
+	a := sv.Article
+	if a.URL == "" {
+		return 0, store.Unchanged, fmt.Errorf("sqlite: save article %q: no URL", a.Title)
+	}
+	blocks, err := encodeBlocks(a.Blocks)
+	if err != nil {
+		return 0, store.Unchanged, fmt.Errorf("sqlite: save article %s: %w", a.URL, err)
+	}
+	published := nullMs(a.Published)
+	keys := make([]string, 0, 1+len(sv.Keys))
+	keys = append(keys, a.URL)
+	for _, k := range sv.Keys {
+		if k != "" && k != a.URL {
+			keys = append(keys, k)
+		}
+	}
+
+	var (
+		id      int64
+		outcome store.Outcome
+	)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		now := s.now().UnixMilli()
+		found := false
+		findKey := tx.StmtContext(ctx, s.stmts.findKey)
+		for _, k := range keys {
+			err := findKey.QueryRowContext(ctx, k).Scan(&id)
+			if err == nil {
+				found = true
+				break
+			}
+			if !errors.Is(err, sql.ErrNoRows) {
+				return fmt.Errorf("look up key %q: %w", k, err)
+			}
+		}
+
+		if !found {
+			res, err := tx.StmtContext(ctx, s.stmts.insert).ExecContext(ctx, a.URL, a.Title, published, now, now,
+				boolInt(a.SummaryOnly), blocks, sv.Fingerprint, boolInt(sv.Imported))
+			if err != nil {
+				return conflict(err)
+			}
+			if id, err = res.LastInsertId(); err != nil {
+				return err
+			}
+			outcome = store.Created
+		} else {
+			var (
+				title, oldBlocks, fingerprint string
+				oldPublished                  sql.NullInt64
+				summaryOnly                   int
+			)
+			if err := tx.StmtContext(ctx, s.stmts.load).QueryRowContext(ctx, id).Scan(
+				&title, &oldPublished, &summaryOnly, &oldBlocks, &fingerprint); err != nil {
+				return fmt.Errorf("load article %d: %w", id, err)
+			}
+			if sv.Fingerprint != "" {
+				fingerprint = sv.Fingerprint
+			}
+			if title != a.Title || oldPublished != published || (summaryOnly != 0) != a.SummaryOnly || oldBlocks != blocks {
+				if _, err := tx.StmtContext(ctx, s.stmts.update).ExecContext(ctx, a.Title, published,
+					boolInt(a.SummaryOnly), blocks, now, fingerprint, id); err != nil {
+					return fmt.Errorf("update article %d: %w", id, err)
+				}
+				outcome = store.Updated
+			} else {
+				if sv.Fingerprint != "" {
+					if _, err := tx.StmtContext(ctx, s.stmts.setFingerprint).ExecContext(ctx, fingerprint, id); err != nil {
+						return fmt.Errorf("update article %d: %w", id, err)
+					}
+				}
+				outcome = store.Unchanged
+			}
+		}
+
+		addKey := tx.StmtContext(ctx, s.stmts.addKey)
+		for _, k := range keys {
+			if _, err := addKey.ExecContext(ctx, k, id); err != nil {
+				return fmt.Errorf("add key %q: %w", k, err)
+			}
+		}
+		if sv.Feed != "" {
+			if _, err := tx.StmtContext(ctx, s.stmts.addFeed).ExecContext(ctx, id, sv.Feed, now); err != nil {
+				return fmt.Errorf("add feed %q: %w", sv.Feed, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, store.Unchanged, fmt.Errorf("sqlite: save article %s: %w", a.URL, err)
+	}
+	return id, outcome, nil
+}
+
+// feedsExpr is an article's feed names as a JSON array: configured sources
+// in Position order, then the others (imported, or no longer configured)
+// in the order they first listed it.
+const feedsExpr = `(SELECT json_group_array(f.feed ORDER BY s.position IS NULL, s.position, f.rowid)
+	FROM article_feeds f LEFT JOIN sources s ON s.name = f.feed WHERE f.article_id = a.id)`
+
+const articleCols = "a.id, a.url, a.title, a.published, a.fetched, a.updated, a.summary_only, a.blocks, " + feedsExpr
+
+func scanArticle(r scanner) (model.Article, error) {
+	var (
+		a                 model.Article
+		published         sql.NullInt64
+		fetched, updated  int64
+		summaryOnly       int
+		blocks, feedsJSON string
+	)
+	if err := r.Scan(&a.ID, &a.URL, &a.Title, &published, &fetched, &updated, &summaryOnly, &blocks, &feedsJSON); err != nil {
+		return a, err
+	}
+	a.Published = fromNullMs(published)
+	a.Fetched = fromMs(fetched)
+	a.Updated = fromMs(updated)
+	a.SummaryOnly = summaryOnly != 0
+	var err error
+	if a.Blocks, err = decodeBlocks(blocks); err != nil {
+		return a, fmt.Errorf("article %d: %w", a.ID, err)
+	}
+	if err := json.Unmarshal([]byte(feedsJSON), &a.Feeds); err != nil {
+		return a, fmt.Errorf("article %d: decode feeds: %w", a.ID, err)
+	}
+	if len(a.Feeds) == 0 {
+		a.Feeds = nil
+	} else {
+		a.Source = a.Feeds[0]
+	}
+	return a, nil
+}
+
+// FindArticle returns the article the first matching key leads to, or
+// store.ErrNotFound.
+func (s *Store) FindArticle(ctx context.Context, keys ...string) (store.ArticleRef, error) {
+	release, err := s.begin()
+	if err != nil {
+		return store.ArticleRef{}, fmt.Errorf("sqlite: find article %q: %w", keys, err)
+	}
+	defer release()
+	for _, k := range keys {
+		if k == "" {
+			continue
+		}
+		var (
+			ref   store.ArticleRef
+			feeds string
+		)
+		err := s.read.QueryRowContext(ctx, `SELECT a.id, a.url, a.fingerprint, `+feedsExpr+`
+			FROM article_keys k JOIN articles a ON a.id = k.article_id WHERE k.key = ?`, k).
+			Scan(&ref.ID, &ref.URL, &ref.Fingerprint, &feeds)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return store.ArticleRef{}, fmt.Errorf("sqlite: find article %q: %w", k, err)
+		}
+		if err := json.Unmarshal([]byte(feeds), &ref.Feeds); err != nil {
+			return store.ArticleRef{}, fmt.Errorf("sqlite: find article %q: decode feeds: %w", k, err)
+		}
+		if len(ref.Feeds) == 0 {
+			ref.Feeds = nil
+		}
+		return ref, nil
+	}
+	return store.ArticleRef{}, fmt.Errorf("sqlite: find article %q: %w", keys, store.ErrNotFound)
+}
+
+// Article returns one article by ID, or store.ErrNotFound.
+func (s *Store) Article(ctx context.Context, id int64) (model.Article, error) {
+	release, err := s.begin()
+	if err != nil {
+		return model.Article{}, fmt.Errorf("sqlite: article %d: %w", id, err)
+	}
+	defer release()
+	a, err := scanArticle(s.read.QueryRowContext(ctx, "SELECT "+articleCols+" FROM articles a WHERE a.id = ?", id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return model.Article{}, fmt.Errorf("sqlite: article %d: %w", id, store.ErrNotFound)
+	}
+	if err != nil {
+		return model.Article{}, fmt.Errorf("sqlite: article %d: %w", id, err)
+	}
+	return a, nil
+}
+
+// Articles lists the articles matching f. ByPublished puts undated articles
+// last, newest stored first among them.
+func (s *Store) Articles(ctx context.Context, f store.Filter) ([]model.Article, error) {
+	var (
+		where []string
+		args  []any
+	)
+	if !f.Since.IsZero() {
+		where = append(where, "coalesce(a.published, a.fetched) >= ?")
+		args = append(args, f.Since.UnixMilli())
+	}
+	if f.Source != "" {
+		where = append(where, "a.id IN (SELECT article_id FROM article_feeds WHERE feed = ?)")
+		args = append(args, f.Source)
+	}
+	q := "SELECT " + articleCols + " FROM articles a"
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	switch f.Order {
+	case store.ByPublished:
+		// NULL (undated) sorts lowest, so last in DESC order.
+		q += " ORDER BY a.published DESC, a.id DESC"
+	case store.ByFetched:
+		q += " ORDER BY a.fetched DESC, a.id DESC"
+	case store.ByImported:
+		q += " ORDER BY a.id"
+	default:
+		return nil, fmt.Errorf("sqlite: list articles: unknown order %d", f.Order)
+	}
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+
+	release, err := s.begin()
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list articles: %w", err)
+	}
+	defer release()
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: list articles: %w", err)
+	}
+	defer rows.Close()
+	var out []model.Article
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: list articles: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: list articles: %w", err)
+	}
+	return out, nil
+}
