@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/sitrep/sitrep/internal/model"
 )
@@ -24,15 +25,16 @@ func combine(tb, rb []model.Block) []model.Block {
 	if len(tb) == 0 {
 		return rb
 	}
-	ti := newTextIndex(tb)
-	ri := newTextIndex(rb)
+	rw := blockWords(rb)
+	ti := newTextIndex(blockWords(tb))
+	ri := newTextIndex(rw)
 	covRT := ti.coverage(ri) // share of readability's text trafilatura has too
 	if covRT < agreeMin {
 		return rb
 	}
 	keep := make([]bool, len(rb))
-	for i, b := range rb {
-		keep[i] = ti.support(b.Text) >= supportMin
+	for i := range rb {
+		keep[i] = ti.support(rw[i]) >= supportMin
 	}
 	// Trafilatura leaves figures out by design, not as boilerplate: a
 	// caption readability places inside the kept text stays.
@@ -67,11 +69,19 @@ type textIndex struct {
 	n      int
 }
 
-func newTextIndex(blocks []model.Block) *textIndex {
+func blockWords(blocks []model.Block) [][]string {
+	out := make([][]string, len(blocks))
+	for i, b := range blocks {
+		out[i] = words(b.Text)
+	}
+	return out
+}
+
+func newTextIndex(blocks [][]string) *textIndex {
 	ix := &textIndex{grams: map[uint64]int{}}
 	var all []string
-	for _, b := range blocks {
-		all = append(all, words(b.Text)...)
+	for _, ws := range blocks {
+		all = append(all, ws...)
 	}
 	for i := 0; i+4 <= len(all); i++ {
 		ix.grams[ix.hash(all[i:i+4])]++
@@ -95,10 +105,9 @@ func (ix *textIndex) hash(ws []string) uint64 {
 	return h
 }
 
-// support is the share of text's word 4-grams found in the index (for
+// support is the share of a text's word 4-grams found in the index (for
 // texts under four words: 1 if they occur in it as a phrase).
-func (ix *textIndex) support(text string) float64 {
-	ws := words(text)
+func (ix *textIndex) support(ws []string) float64 {
 	if len(ws) == 0 {
 		return 1
 	}
@@ -132,11 +141,52 @@ func (ix *textIndex) coverage(other *textIndex) float64 {
 	return float64(hit) / float64(total)
 }
 
-// words are the lower-cased word tokens of s.
+// words are the lower-cased word tokens (letters and digits) of s. It is
+// on the hot path (every text node of the page goes through it), hence the
+// ASCII fast path.
 func words(s string) []string {
-	return strings.FieldsFunc(strings.ToLower(s), func(c rune) bool {
-		return !unicode.IsLetter(c) && !unicode.IsNumber(c)
-	})
+	var out []string
+	start := -1
+	lower := false // the current word has upper-case letters
+	emit := func(end int) {
+		w := s[start:end]
+		if lower {
+			w = strings.ToLower(w)
+		}
+		out = append(out, w)
+		start, lower = -1, false
+	}
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			isWord := 'a' <= c && c <= 'z' || '0' <= c && c <= '9'
+			isUpper := 'A' <= c && c <= 'Z'
+			if isWord || isUpper {
+				if start < 0 {
+					start = i
+				}
+				lower = lower || isUpper
+			} else if start >= 0 {
+				emit(i)
+			}
+			i++
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsLetter(r) || unicode.IsNumber(r) {
+			if start < 0 {
+				start = i
+			}
+			lower = lower || !unicode.IsLower(r)
+		} else if start >= 0 {
+			emit(i)
+		}
+		i += n
+	}
+	if start >= 0 {
+		emit(len(s))
+	}
+	return out
 }
 
 // headerSpan is how many blocks at the start of a body can still be the

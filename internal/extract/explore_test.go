@@ -1,23 +1,16 @@
 package extract
 
 import (
-	"os"
 	"testing"
 
 	"github.com/sitrep/sitrep/internal/model"
 )
 
-// TestExploreStrategies compares ways of merging the two views (EXPLORE=1).
-func TestExploreStrategies(t *testing.T) {
-	if os.Getenv("EXPLORE") == "" {
-		t.Skip()
-	}
+// TestCompareExtractors logs the benchmark figures of each extractor alone
+// and of their combination, from the same parsed pages: the evidence that
+// combining them pays.
+func TestCompareExtractors(t *testing.T) {
 	pages := loadBench(t)
-	strategies := map[string]func(tb, rb []model.Block) []model.Block{
-		"traf":    func(tb, rb []model.Block) []model.Block { return tb },
-		"read":    func(tb, rb []model.Block) []model.Block { return rb },
-		"combine": combine,
-	}
 	vs := make([]views, len(pages))
 	for i, p := range pages {
 		v, err := candidates(p.html, Options{URL: p.url})
@@ -26,18 +19,26 @@ func TestExploreStrategies(t *testing.T) {
 		}
 		vs[i] = v
 	}
-	for name, fn := range strategies {
+	strategies := []struct {
+		name string
+		fn   func(tb, rb []model.Block) []model.Block
+	}{
+		{"trafilatura (on readability's region)", func(tb, rb []model.Block) []model.Block { return tb }},
+		{"readability", func(tb, rb []model.Block) []model.Block { return rb }},
+		{"combined", combine},
+	}
+	var f1s []float64
+	for _, s := range strategies {
 		var scores []pageScore
 		for i, p := range pages {
-			res, _ := vs[i].result(fn(vs[i].tb, vs[i].rb))
-			s := shingleMatch(p.truth, model.RenderText(res.Blocks))
-			scores = append(scores, s)
-			if os.Getenv("EXPLORE") == name {
-				pp, rr := s.pr()
-				t.Logf("%s %s P %.3f R %.3f %s", name, p.id[:8], pp, rr, p.url.Host)
-			}
+			res, _ := vs[i].result(s.fn(vs[i].tb, vs[i].rb))
+			scores = append(scores, shingleMatch(p.truth, model.RenderText(res.Blocks)))
 		}
 		f1, prec, rec := aggregateScores(scores)
-		t.Logf("%-10s F1 %.4f P %.4f R %.4f", name, f1, prec, rec)
+		f1s = append(f1s, f1)
+		t.Logf("%-40s F1 %.4f P %.4f R %.4f", s.name, f1, prec, rec)
+	}
+	if f1s[2] < f1s[0] || f1s[2] < f1s[1] {
+		t.Errorf("combination (F1 %.4f) does not beat both extractors alone", f1s[2])
 	}
 }

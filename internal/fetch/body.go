@@ -150,3 +150,8 @@ func toUTF8(body []byte, header string) []byte {
 	}
 	return out
 }
+
+// DecodeHTML converts an HTML page read from elsewhere than the network (a
+// saved file, standard input) to UTF-8 as Get does for downloaded pages:
+// BOM, the Content-Type header's charset if one is given, then <meta>.
+func DecodeHTML(body []byte, contentType string) []byte { return toUTF8(body, contentType) }

@@ -333,7 +333,14 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 	if accept == "" {
 		accept = DefaultAccept
 	}
+	origin := hostKey(u)
 	for hops := 0; ; hops++ {
+		opts := opts
+		if hostKey(u) != origin {
+			// The overrides are the source's settings for its own host, not
+			// for wherever it redirects to.
+			opts = hostOpts{}
+		}
 		if err := c.allowed(ctx, u, opts); err != nil {
 			return nil, err
 		}

@@ -273,6 +273,9 @@ func TestPerHostConcurrency(t *testing.T) {
 				})
 			}
 			wg.Wait()
+			if got := s.count("/robots.txt"); got != 1 {
+				t.Errorf("robots.txt fetched %d times by 50 goroutines, want 1", got)
+			}
 			if got := int(peak.Load()); got > tt.want || got < 1 {
 				t.Errorf("peak concurrency %d, want ≤ %d", got, tt.want)
 			}
@@ -785,5 +788,46 @@ func TestProductToken(t *testing.T) {
 		if got := productToken(tt.in); got != tt.want {
 			t.Errorf("productToken(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestConnectionReuse(t *testing.T) {
+	var conns atomic.Int32
+	s := httptest.NewUnstartedServer(text("<p>page</p>"))
+	s.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			conns.Add(1)
+		}
+	}
+	s.Start()
+	defer s.Close()
+	tests := []struct {
+		name    string
+		perHost int
+	}{
+		{"default", 0},
+		{"override 6", 6},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := testClient(Config{}, nil)
+			conns.Store(0)
+			var wg sync.WaitGroup
+			for i := range 60 {
+				wg.Go(func() {
+					if _, err := c.Get(context.Background(), Request{URL: fmt.Sprintf("%s/p%d", s.URL, i), PerHost: tt.perHost}); err != nil {
+						t.Error(err)
+					}
+				})
+			}
+			wg.Wait()
+			// The transport returns a connection to its idle pool just
+			// after the body's EOF, so a next request may race it and dial:
+			// allow that, but not a dial per request.
+			limit := 2 * max(tt.perHost, DefaultPerHost)
+			if got := int(conns.Load()); got > limit {
+				t.Errorf("%d connections for 61 requests, want ≤ %d (keep-alive)", got, limit)
+			}
+		})
 	}
 }

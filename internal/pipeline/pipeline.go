@@ -396,11 +396,14 @@ func (p *Pipeline) poll(ctx context.Context, pool *workerPool, src model.SourceS
 func (p *Pipeline) entries(ctx context.Context, src model.SourceState, resp *fetch.Response) ([]model.Entry, error) {
 	if src.Type == model.SourceHTML {
 		es, err := feed.Links(resp.Body, resp.URL, src.Links)
-		if err == nil && len(es) == 0 {
-			err = errors.New("no article links found on the listing page")
-		}
 		if err != nil {
-			return nil, fmt.Errorf("listing %s: %w", resp.URL, err)
+			return nil, err // it names the listing
+		}
+		if len(es) == 0 {
+			if src.Links != "" {
+				return nil, fmt.Errorf("listing %s: the selector %q matches no article link", resp.URL, src.Links)
+			}
+			return nil, fmt.Errorf("listing %s: no article links found (give the source a links: selector)", resp.URL)
 		}
 		return es, nil
 	}
@@ -409,7 +412,7 @@ func (p *Pipeline) entries(ctx context.Context, src model.SourceState, resp *fet
 		return f.Entries, nil
 	}
 	if !errors.Is(err, feed.ErrNotFeed) {
-		return nil, fmt.Errorf("feed %s: %w", resp.URL, err)
+		return nil, err // it names the feed
 	}
 	if links := feed.Discover(resp.Body, resp.URL); len(links) > 0 {
 		fresp, ferr := p.client.Get(ctx, fetch.Request{URL: links[0], Accept: feedAccept, PerHost: src.PerHost, HostDelay: src.HostDelay})
@@ -418,14 +421,14 @@ func (p *Pipeline) entries(ctx context.Context, src model.SourceState, resp *fet
 		}
 		f, ferr := feed.Parse(fresp.Body, fresp.URL)
 		if ferr != nil {
-			return nil, fmt.Errorf("feed %s (advertised by %s): %w", fresp.URL, resp.URL, ferr)
+			return nil, fmt.Errorf("%w (the feed %s advertises)", ferr, resp.URL)
 		}
 		return f.Entries, nil
 	}
 	if es, lerr := feed.Links(resp.Body, resp.URL, ""); lerr == nil && len(es) > 0 {
 		return es, nil
 	}
-	return nil, fmt.Errorf("feed %s: %w", resp.URL, err)
+	return nil, err
 }
 
 // ingest stores one entry's article, fetching its page only when the
