@@ -34,8 +34,15 @@ func TestMain(m *testing.M) {
 // sitrep runs the program in-process and returns what it printed.
 func sitrep(t *testing.T, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
+	return sitrepAt(t, time.Now, args...)
+}
+
+// sitrepAt runs the program with its clock set by now.
+func sitrepAt(t *testing.T, now func() time.Time, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	err = run(context.Background(), args, func(string) string { return "" }, strings.NewReader(""), &out, &errb)
+	e := env{getenv: func(string) string { return "" }, stdin: strings.NewReader(""), stdout: &out, stderr: &errb, now: now}
+	err = runEnv(context.Background(), e, args)
 	return out.String(), errb.String(), err
 }
 
@@ -468,4 +475,59 @@ func TestKillMidRound(t *testing.T) {
 	}
 	mustSitrep(t, "fetch", "--db", db, "--sources", src, "--host-delay", "0")
 	score(t, s, export(t, db))
+}
+
+// TestChangedArticleUpdatedInPlace: when a feed entry changes, its page is
+// read again and the stored article is updated, not duplicated.
+func TestChangedArticleUpdatedInPlace(t *testing.T) {
+	s := startTestweb(t)
+	src := writeSources(t, s, true)
+	db := filepath.Join(t.TempDir(), "sitrep.db")
+	mustSitrep(t, "fetch", "--db", db, "--sources", src, "--host-delay", "0")
+
+	feedPath := "/nato/cps/rss/en/natohq/rssFeed.xsl/rssFeed.xml"
+	pagePath := "/nato/cps/en/natohq/news_218064.htm"
+	feedBody, err := os.ReadFile(filepath.Join(s.Dir, "files", feedPath[1:]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, err := os.ReadFile(filepath.Join(s.Dir, "files", pagePath[1:]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := []byte(s.URL)
+	feedBody = bytes.ReplaceAll(feedBody, []byte("{{BASE}}"), base)
+	feedBody = bytes.Replace(feedBody, []byte("<pubDate>Wed, 06 Sep 2023 16:30:00 +0000</pubDate>"),
+		[]byte("<pubDate>Wed, 06 Sep 2023 16:30:00 +0000</pubDate><atom:updated>2023-09-08T10:00:00Z</atom:updated>"), 1)
+	feedBody = bytes.Replace(feedBody, []byte("the NATO Secretary General, Mr.</description>"), []byte("the NATO Secretary General, Mr. (corrected)</description>"), 1)
+	page = bytes.ReplaceAll(page, []byte("{{BASE}}"), base)
+	if !bytes.Contains(page, []byte("will receive the Minister")) {
+		t.Fatal("fixture changed: no 'will receive the Minister' in the NATO page")
+	}
+	page = bytes.Replace(page, []byte("will receive the Minister"), []byte("will receive (correction: updated text) the Minister"), 1)
+	s.Override(feedPath, 200, "application/rss+xml; charset=utf-8", feedBody)
+	s.Override(pagePath, 200, "text/html", page)
+
+	later := func() time.Time { return time.Now().Add(time.Hour) }
+	out, _, err := sitrepAt(t, later, "fetch", "--db", db, "--sources", src, "--host-delay", "0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out, "NATO: 0 new, 1 updated, 3 unchanged, 0 failed") {
+		t.Errorf("round after the change:\n%s", out)
+	}
+	arts := export(t, db)
+	if len(arts) != 20 {
+		t.Errorf("%d articles after the update, want 20", len(arts))
+	}
+	for _, a := range arts {
+		if strings.HasSuffix(a.URL, pagePath) {
+			if !strings.Contains(a.Body, "correction: updated text") {
+				t.Errorf("body not updated:\n%s", a.Body)
+			}
+			if a.Updated == a.Fetched {
+				t.Errorf("updated time %s not moved from fetched %s", a.Updated, a.Fetched)
+			}
+		}
+	}
 }

@@ -6,6 +6,7 @@ package extract
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"time"
@@ -39,7 +40,9 @@ type Result struct {
 // below it the page is a shell or a wall, and the feed's teaser is better.
 const minWords = 15
 
-// Page extracts the article of an HTML page (already UTF-8).
+// Page extracts the article of an HTML page (already UTF-8). It returns
+// ErrNoContent, with the metadata it found, when the page has fewer than
+// minWords words of article text.
 func Page(src []byte, opts Options) (Result, error) {
 	c, err := candidates(src, opts)
 	if err != nil {
@@ -57,7 +60,7 @@ type views struct {
 func candidates(src []byte, opts Options) (views, error) {
 	doc, err := html.Parse(bytes.NewReader(src))
 	if err != nil {
-		return views{}, err // x/net/html only fails on reader errors
+		return views{}, fmt.Errorf("parse page %s: %w", opts.URL, err) // only reader errors, in practice
 	}
 	m := readMeta(doc)
 	v := views{res: Result{

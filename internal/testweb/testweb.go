@@ -58,6 +58,7 @@ type Server struct {
 	statuses map[string]int
 	bodies   map[string][]byte
 	ctypes   map[string]string
+	modTimes map[string]time.Time
 }
 
 // Start serves dir (see Dir) on a loopback port.
@@ -70,7 +71,7 @@ func Start(dir string) (*Server, error) {
 	if err := json.Unmarshal(raw, &manifest); err != nil {
 		return nil, fmt.Errorf("testweb: manifest.json: %w", err)
 	}
-	s := &Server{Dir: dir, counts: map[string]int{}, statuses: map[string]int{}, bodies: map[string][]byte{}, ctypes: map[string]string{}}
+	s := &Server{Dir: dir, counts: map[string]int{}, statuses: map[string]int{}, bodies: map[string][]byte{}, ctypes: map[string]string{}, modTimes: map[string]time.Time{}}
 	s.Server = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
 	s.Server.Start()
 	for _, e := range manifest {
@@ -92,6 +93,8 @@ func (s *Server) Override(path string, status int, contentType string, body []by
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.bodies[path], s.ctypes[path], s.statuses[path] = body, contentType, status
+	// A changed file has a newer modification time, as on a real server.
+	s.modTimes[path] = modTime.Add(time.Hour)
 }
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
@@ -103,7 +106,11 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 	s.counts[target]++
 	body, ok := s.bodies[target]
 	ctype, status := s.ctypes[target], s.statuses[target]
+	mt, ok2 := s.modTimes[target]
 	s.mu.Unlock()
+	if !ok2 {
+		mt = modTime
+	}
 	if !ok {
 		http.NotFound(w, r)
 		return
@@ -115,7 +122,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("ETag", fmt.Sprintf(`"%x"`, fnv(body)))
-	http.ServeContent(w, r, "", modTime, bytes.NewReader(body))
+	http.ServeContent(w, r, "", mt, bytes.NewReader(body))
 }
 
 func fnv(b []byte) uint64 {
