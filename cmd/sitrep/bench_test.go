@@ -63,6 +63,8 @@ func BenchmarkFetchRound(b *testing.B) {
 	for i := range b.N {
 		db := filepath.Join(dir, fmt.Sprintf("bench-%d.db", i))
 		args := []string{"fetch", "--db", db, "--sources", src, "--host-delay", "0"}
+		// SITREP_BENCH_ARGS adds flags, to compare settings.
+		args = append(args, strings.Fields(os.Getenv("SITREP_BENCH_ARGS"))...)
 		if p := os.Getenv("SITREP_BENCH_CPUPROFILE"); p != "" {
 			args = append(args, "--cpuprofile", p)
 		}
@@ -84,6 +86,11 @@ func BenchmarkFetchRound(b *testing.B) {
 			b.Fatalf("stored %d new articles, want %d:\n%s", n, want, out.String())
 		}
 		articles += n
+		for _, l := range strings.Split(out.String(), "\n") {
+			if strings.HasPrefix(l, "time ") {
+				b.Log(l)
+			}
+		}
 		ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 		cpu += time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 		rss = max(rss, ru.Maxrss) // KiB on Linux

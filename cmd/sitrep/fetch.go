@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"runtime/pprof"
+	"time"
 
 	"golang.org/x/term"
 
@@ -19,6 +20,7 @@ func cmdFetch(ctx context.Context, e env, args []string) error {
 	var c config
 	fs := newFlags("fetch", e, &c, "db", "sources", "polite")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the round to `file` (go tool pprof)")
+	stats := fs.Bool("stats", false, "end with where the round's time went (fetch, parse, extract, store)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -51,16 +53,26 @@ func cmdFetch(ctx context.Context, e env, args []string) error {
 			fmt.Fprintf(e.stderr, "\r\033[Ksources %d/%d, articles %d new, %d updated", pr.SourcesDone, pr.SourcesTotal, pr.New, pr.Updated)
 		}
 	}
+	start := time.Now()
 	reports := p.Round(ctx, states, progress)
 	if progress != nil {
 		fmt.Fprint(e.stderr, "\r\033[K")
 	}
 	ok := 0
+	var tm pipeline.Timing
 	for _, r := range reports {
 		fmt.Fprintln(e.stdout, r)
 		if r.OK() {
 			ok++
 		}
+		tm.Fetch += r.Timing.Fetch
+		tm.Parse += r.Timing.Parse
+		tm.Extract += r.Timing.Extract
+		tm.Store += r.Timing.Store
+	}
+	if *stats {
+		fmt.Fprintf(e.stdout, "time (summed over workers): fetch %v, parse %v, extract %v, store %v; round %v\n",
+			tm.Fetch.Round(time.Millisecond), tm.Parse.Round(time.Millisecond), tm.Extract.Round(time.Millisecond), tm.Store.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
 	}
 	if ctx.Err() != nil {
 		return fmt.Errorf("interrupted: %w", ctx.Err())

@@ -31,7 +31,7 @@ type Config struct {
 	// across all sources (default 16). Per-host limits live in the fetch
 	// client; this bounds memory and CPU.
 	Workers int
-	// SourceWorkers is the number of sources polled at once (default 4).
+	// SourceWorkers is the number of sources polled at once (default 8).
 	SourceWorkers int
 	// Interval is the default time between two polls of a source (30m).
 	Interval time.Duration
@@ -49,7 +49,7 @@ func (c *Config) defaults() {
 		c.Workers = 16
 	}
 	if c.SourceWorkers <= 0 {
-		c.SourceWorkers = 4
+		c.SourceWorkers = 8
 	}
 	if c.Interval <= 0 {
 		c.Interval = 30 * time.Minute
@@ -78,6 +78,19 @@ func New(cfg Config, st store.Store, client *fetch.Client) *Pipeline {
 	return &Pipeline{cfg: cfg, store: st, client: client}
 }
 
+// Timing is the wall time spent in each stage, summed over the articles
+// (work done in parallel adds up): where a round's time goes.
+type Timing struct {
+	Fetch, Parse, Extract, Store time.Duration
+}
+
+func (t *Timing) add(o Timing) {
+	t.Fetch += o.Fetch
+	t.Parse += o.Parse
+	t.Extract += o.Extract
+	t.Store += o.Store
+}
+
 // Report is the outcome of one poll of one source.
 type Report struct {
 	Source      string
@@ -95,6 +108,7 @@ type Report struct {
 	// ETag and LastModified are the source's validators for next time.
 	ETag, LastModified string
 	RetryAfter         time.Duration
+	Timing             Timing
 }
 
 // OK tells whether the source itself could be polled.
@@ -170,7 +184,7 @@ func (p *Pipeline) Round(ctx context.Context, sources []model.SourceState, progr
 			}
 		}()
 	}
-	for i := range sources {
+	for _, i := range byHost(sources) {
 		select {
 		case idx <- i:
 		case <-ctx.Done():
@@ -275,7 +289,7 @@ func Backoff(n int, interval time.Duration, r float64) time.Duration {
 type task struct {
 	src   model.SourceState
 	entry model.Entry
-	done  func(store.Outcome, bool, error)
+	done  func(store.Outcome, bool, Timing, error)
 }
 
 type workerPool struct {
@@ -290,8 +304,9 @@ func (p *Pipeline) startWorkers(ctx context.Context) *workerPool {
 		go func() {
 			defer wp.wg.Done()
 			for t := range wp.tasks {
-				o, summaryOnly, err := p.ingest(ctx, t.src, t.entry)
-				t.done(o, summaryOnly, err)
+				var tm Timing
+				o, summaryOnly, err := p.ingest(ctx, t.src, t.entry, &tm)
+				t.done(o, summaryOnly, tm, err)
 			}
 		}()
 	}
@@ -307,10 +322,12 @@ const feedAccept = "application/rss+xml, application/atom+xml, application/feed+
 // through the pool.
 func (p *Pipeline) poll(ctx context.Context, pool *workerPool, src model.SourceState, onArticle func(store.Outcome)) Report {
 	r := Report{Source: src.Name}
+	t0 := time.Now()
 	resp, err := p.client.Get(ctx, fetch.Request{
 		URL: src.URL, ETag: src.ETag, LastModified: src.LastModified, Accept: feedAccept,
 		PerHost: src.PerHost, HostDelay: src.HostDelay,
 	})
+	r.Timing.Fetch += time.Since(t0)
 	if err != nil {
 		r.Err = err
 		var se *fetch.StatusError
@@ -324,7 +341,9 @@ func (p *Pipeline) poll(ctx context.Context, pool *workerPool, src model.SourceS
 		return r
 	}
 	r.ETag, r.LastModified = resp.ETag, resp.LastModified
+	t0 = time.Now()
 	entries, err := p.entries(ctx, src, resp)
+	r.Timing.Parse += time.Since(t0)
 	if err != nil {
 		r.Err = err
 		r.ETag, r.LastModified = "", ""
@@ -340,10 +359,11 @@ func (p *Pipeline) poll(ctx context.Context, pool *workerPool, src model.SourceS
 	var wg sync.WaitGroup
 	for _, e := range entries {
 		wg.Add(1)
-		t := task{src: src, entry: e, done: func(o store.Outcome, summaryOnly bool, err error) {
+		t := task{src: src, entry: e, done: func(o store.Outcome, summaryOnly bool, tm Timing, err error) {
 			defer wg.Done()
 			mu.Lock()
 			defer mu.Unlock()
+			r.Timing.add(tm)
 			switch {
 			case errors.Is(err, fetch.ErrDisallowed):
 				r.Skipped++
@@ -433,7 +453,9 @@ func (p *Pipeline) entries(ctx context.Context, src model.SourceState, resp *fet
 
 // ingest stores one entry's article, fetching its page only when the
 // article is not stored yet or its feed entry changed.
-func (p *Pipeline) ingest(ctx context.Context, src model.SourceState, e model.Entry) (store.Outcome, bool, error) {
+func (p *Pipeline) ingest(ctx context.Context, src model.SourceState, e model.Entry, tm *Timing) (store.Outcome, bool, error) {
+	t0 := time.Now()
+	defer func() { tm.Store = time.Since(t0) - tm.Fetch - tm.Extract }()
 	entryURL := model.NormalizeURL(e.URL)
 	fp := "fp:" + src.Name + ":" + fingerprint(e)
 	lookup := []string{entryURL}
@@ -463,7 +485,7 @@ func (p *Pipeline) ingest(ctx context.Context, src model.SourceState, e model.En
 		return 0, false, fmt.Errorf("%s: %w", e.URL, err)
 	}
 	// New, or changed in its own feed: build it afresh.
-	a, extra, err := p.build(ctx, src, e)
+	a, extra, err := p.build(ctx, src, e, tm)
 	if err != nil {
 		return 0, false, err
 	}
@@ -477,16 +499,21 @@ func (p *Pipeline) ingest(ctx context.Context, src model.SourceState, e model.En
 
 // build makes the article of an entry: from the feed's full content when it
 // carries the article, else from the page, else from the feed's teaser.
-func (p *Pipeline) build(ctx context.Context, src model.SourceState, e model.Entry) (model.Article, []string, error) {
+func (p *Pipeline) build(ctx context.Context, src model.SourceState, e model.Entry, tm *Timing) (model.Article, []string, error) {
 	a := model.Article{URL: model.NormalizeURL(e.URL), Title: e.Title, Published: e.Published}
 	if a.Published.IsZero() {
 		a.Published = e.Updated
 	}
+	t0 := time.Now()
 	if blocks := extract.Fragment(e.Content); fullText(blocks, e) {
 		a.Blocks = blocks
+		tm.Extract += time.Since(t0)
 		return a, nil, nil
 	}
+	tm.Extract += time.Since(t0)
+	t0 = time.Now()
 	resp, err := p.client.Get(ctx, fetch.Request{URL: e.URL, Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", PerHost: src.PerHost, HostDelay: src.HostDelay})
+	tm.Fetch += time.Since(t0)
 	if err != nil {
 		return a, nil, err
 	}
@@ -496,11 +523,13 @@ func (p *Pipeline) build(ctx context.Context, src model.SourceState, e model.Ent
 		a.URL = final
 	}
 	var res extract.Result
+	t0 = time.Now()
 	if isHTML(resp.ContentType) {
 		res, err = extract.Page(resp.Body, extract.Options{URL: mustParse(resp.URL)})
 	} else {
 		err = extract.ErrNoContent
 	}
+	tm.Extract += time.Since(t0)
 	switch {
 	case err == nil:
 		a.Blocks = res.Blocks
@@ -636,6 +665,35 @@ func dedupe(entries []model.Entry) []model.Entry {
 		}
 		seen[k] = true
 		out = append(out, e)
+	}
+	return out
+}
+
+// byHost orders sources round-robin across their hosts (the indexes of
+// sources), so that the sources polled at once are on different hosts: the
+// per-host limit then spreads the load instead of queueing it behind one
+// site.
+func byHost(sources []model.SourceState) []int {
+	var hosts []string
+	queues := map[string][]int{}
+	for i, s := range sources {
+		h := s.URL
+		if u, err := url.Parse(s.URL); err == nil {
+			h = strings.ToLower(u.Host)
+		}
+		if _, ok := queues[h]; !ok {
+			hosts = append(hosts, h)
+		}
+		queues[h] = append(queues[h], i)
+	}
+	out := make([]int, 0, len(sources))
+	for len(out) < len(sources) {
+		for _, h := range hosts {
+			if q := queues[h]; len(q) > 0 {
+				out = append(out, q[0])
+				queues[h] = q[1:]
+			}
+		}
 	}
 	return out
 }

@@ -7,7 +7,10 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	"github.com/sitrep/sitrep/internal/model"
 	"github.com/sitrep/sitrep/internal/store"
@@ -64,12 +67,153 @@ func encodeBlocks(blocks []model.Block) (string, error) {
 	return strings.TrimSuffix(buf.String(), "\n"), nil
 }
 
+// decodeBlocks reads what encodeBlocks wrote. Reading lists of articles is
+// mostly this, so the exact shape encodeBlocks writes is parsed by hand (5x
+// faster than encoding/json); anything else goes to encoding/json.
 func decodeBlocks(s string) ([]model.Block, error) {
+	if blocks, ok := parseBlocks(s); ok {
+		return blocks, nil
+	}
 	var blocks []model.Block
 	if err := json.Unmarshal([]byte(s), &blocks); err != nil {
 		return nil, fmt.Errorf("decode blocks: %w", err)
 	}
 	return blocks, nil
+}
+
+// parseBlocks parses `null` or `[{"k":"…","t":"…"},…]`; ok is false for
+// anything else.
+func parseBlocks(s string) (blocks []model.Block, ok bool) {
+	if s == "null" {
+		return nil, true
+	}
+	rest, ok := strings.CutPrefix(s, "[")
+	if !ok {
+		return nil, false
+	}
+	blocks = make([]model.Block, 0, strings.Count(s, `{"k":`))
+	if rest == "]" {
+		return blocks, true
+	}
+	for {
+		var b model.Block
+		var kind string
+		if rest, ok = strings.CutPrefix(rest, `{"k":`); !ok {
+			return nil, false
+		}
+		if kind, rest, ok = parseString(rest); !ok {
+			return nil, false
+		}
+		b.Kind = model.BlockKind(kind)
+		if rest, ok = strings.CutPrefix(rest, `,"t":`); !ok {
+			return nil, false
+		}
+		if b.Text, rest, ok = parseString(rest); !ok {
+			return nil, false
+		}
+		if rest, ok = strings.CutPrefix(rest, "}"); !ok {
+			return nil, false
+		}
+		blocks = append(blocks, b)
+		if rest == "]" {
+			return blocks, true
+		}
+		if rest, ok = strings.CutPrefix(rest, ","); !ok {
+			return nil, false
+		}
+	}
+}
+
+// parseString reads one JSON string at the start of s and returns its value
+// and what follows it.
+func parseString(s string) (val, rest string, ok bool) {
+	if len(s) == 0 || s[0] != '"' {
+		return "", "", false
+	}
+	s = s[1:]
+	end := strings.IndexAny(s, `"\`)
+	if end < 0 {
+		return "", "", false
+	}
+	if s[end] == '"' { // no escapes: the common case
+		return s[:end], s[end+1:], true
+	}
+	var b strings.Builder
+	b.Grow(len(s[:end]) + 16)
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '"':
+			return b.String(), s[i+1:], true
+		case c < 0x20:
+			return "", "", false
+		case c != '\\':
+			j := i + 1
+			for j < len(s) && s[j] != '"' && s[j] != '\\' && s[j] >= 0x20 {
+				j++
+			}
+			b.WriteString(s[i:j])
+			i = j
+			continue
+		}
+		if i+1 >= len(s) {
+			return "", "", false
+		}
+		switch s[i+1] {
+		case '"', '\\', '/':
+			b.WriteByte(s[i+1])
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'n':
+			b.WriteByte('\n')
+		case 'r':
+			b.WriteByte('\r')
+		case 't':
+			b.WriteByte('\t')
+		case 'u':
+			r, n := parseUnicodeEscape(s[i:])
+			if n == 0 {
+				return "", "", false
+			}
+			b.WriteRune(r)
+			i += n
+			continue
+		default:
+			return "", "", false
+		}
+		i += 2
+	}
+	return "", "", false
+}
+
+// parseUnicodeEscape reads \uXXXX, or a surrogate pair of them, at the start
+// of s; n is the bytes used, 0 if malformed.
+func parseUnicodeEscape(s string) (r rune, n int) {
+	hex4 := func(s string) rune {
+		if len(s) < 6 || s[0] != '\\' || s[1] != 'u' {
+			return -1
+		}
+		v, err := strconv.ParseUint(s[2:6], 16, 16)
+		if err != nil {
+			return -1
+		}
+		return rune(v)
+	}
+	r = hex4(s)
+	if r < 0 {
+		return 0, 0
+	}
+	if utf16.IsSurrogate(r) {
+		if r2 := hex4(s[6:]); r2 >= 0 {
+			if d := utf16.DecodeRune(r, r2); d != utf8.RuneError {
+				return d, 12
+			}
+		}
+		return utf8.RuneError, 6 // a lone surrogate, as encoding/json reads it
+	}
+	return r, 6
 }
 
 // SaveArticle stores an article in one transaction. Its identity is the
@@ -227,7 +371,7 @@ func (s *Store) FindArticle(ctx context.Context, keys ...string) (store.ArticleR
 			ref   store.ArticleRef
 			feeds string
 		)
-		err := s.read.QueryRowContext(ctx, `SELECT a.id, a.url, a.fingerprint, `+feedsExpr+`
+		err := s.queryRow(ctx, `SELECT a.id, a.url, a.fingerprint, `+feedsExpr+`
 			FROM article_keys k JOIN articles a ON a.id = k.article_id WHERE k.key = ?`, k).
 			Scan(&ref.ID, &ref.URL, &ref.Fingerprint, &feeds)
 		if errors.Is(err, sql.ErrNoRows) {
@@ -254,7 +398,7 @@ func (s *Store) Article(ctx context.Context, id int64) (model.Article, error) {
 		return model.Article{}, fmt.Errorf("sqlite: article %d: %w", id, err)
 	}
 	defer release()
-	a, err := scanArticle(s.read.QueryRowContext(ctx, "SELECT "+articleCols+" FROM articles a WHERE a.id = ?", id))
+	a, err := scanArticle(s.queryRow(ctx, "SELECT "+articleCols+" FROM articles a WHERE a.id = ?", id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.Article{}, fmt.Errorf("sqlite: article %d: %w", id, store.ErrNotFound)
 	}
@@ -271,15 +415,24 @@ func (s *Store) Articles(ctx context.Context, f store.Filter) ([]model.Article, 
 		where []string
 		args  []any
 	)
+	from := " FROM articles a"
 	if !f.Since.IsZero() {
+		// Left to itself SQLite walks the order's index and tests every
+		// row; a digest's Since is recent, so the range on the Since index
+		// and a sort of the few rows it gives are far cheaper (30 ms ->
+		// well under 1 ms at 100k articles).
+		from = " FROM articles a INDEXED BY articles_since"
 		where = append(where, "coalesce(a.published, a.fetched) >= ?")
 		args = append(args, f.Since.UnixMilli())
 	}
 	if f.Source != "" {
-		where = append(where, "a.id IN (SELECT article_id FROM article_feeds WHERE feed = ?)")
+		// EXISTS probes the feeds key per row in the order's index and
+		// stops at Limit, where "id IN (list)" collected and sorted every
+		// article of the source (95 ms for 50 of 50k).
+		where = append(where, "EXISTS (SELECT 1 FROM article_feeds f WHERE f.article_id = a.id AND f.feed = ?)")
 		args = append(args, f.Source)
 	}
-	q := "SELECT " + articleCols + " FROM articles a"
+	q := "SELECT " + articleCols + from
 	if len(where) > 0 {
 		q += " WHERE " + strings.Join(where, " AND ")
 	}
@@ -304,7 +457,7 @@ func (s *Store) Articles(ctx context.Context, f store.Filter) ([]model.Article, 
 		return nil, fmt.Errorf("sqlite: list articles: %w", err)
 	}
 	defer release()
-	rows, err := s.read.QueryContext(ctx, q, args...)
+	rows, err := s.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list articles: %w", err)
 	}

@@ -114,7 +114,7 @@ func (s *Store) Sources(ctx context.Context) ([]model.SourceState, error) {
 		return nil, fmt.Errorf("sqlite: list sources: %w", err)
 	}
 	defer release()
-	rows, err := s.read.QueryContext(ctx, "SELECT "+sourceCols+" FROM sources s ORDER BY s.position, s.name")
+	rows, err := s.query(ctx, "SELECT "+sourceCols+" FROM sources s ORDER BY s.position, s.name")
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: list sources: %w", err)
 	}
@@ -140,7 +140,7 @@ func (s *Store) Source(ctx context.Context, name string) (model.SourceState, err
 		return model.SourceState{}, fmt.Errorf("sqlite: source %q: %w", name, err)
 	}
 	defer release()
-	st, err := scanSource(s.read.QueryRowContext(ctx, "SELECT "+sourceCols+" FROM sources s WHERE s.name = ?", name))
+	st, err := scanSource(s.queryRow(ctx, "SELECT "+sourceCols+" FROM sources s WHERE s.name = ?", name))
 	if errors.Is(err, sql.ErrNoRows) {
 		return model.SourceState{}, fmt.Errorf("sqlite: source %q: %w", name, store.ErrNotFound)
 	}

@@ -55,6 +55,12 @@ type Store struct {
 	closed bool
 
 	stmts writeStmts
+
+	// readStmts caches prepared read statements by query text (a few
+	// dozen at most: queries are built from fixed fragments); parsing
+	// SQL costs more than running these queries.
+	readMu    sync.Mutex
+	readStmts map[string]*sql.Stmt
 }
 
 var _ store.Store = (*Store)(nil)
@@ -186,6 +192,12 @@ func (s *Store) Close() error {
 	s.closed = true
 	var errs []error
 	s.stmts.close()
+	s.readMu.Lock()
+	for _, st := range s.readStmts {
+		st.Close()
+	}
+	s.readStmts = nil
+	s.readMu.Unlock()
 	if s.read != s.write {
 		if err := s.read.Close(); err != nil {
 			errs = append(errs, err)
@@ -214,6 +226,44 @@ func (s *Store) begin() (release func(), err error) {
 		return nil, ErrClosed
 	}
 	return s.mu.RUnlock, nil
+}
+
+// readStmt returns the read statement for query, preparing it once.
+func (s *Store) readStmt(ctx context.Context, query string) (*sql.Stmt, error) {
+	s.readMu.Lock()
+	defer s.readMu.Unlock()
+	if st, ok := s.readStmts[query]; ok {
+		return st, nil
+	}
+	st, err := s.read.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if s.readStmts == nil {
+		s.readStmts = make(map[string]*sql.Stmt)
+	}
+	s.readStmts[query] = st
+	return st, nil
+}
+
+// query runs a read query through the statement cache.
+func (s *Store) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	st, err := s.readStmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// queryRow is query for one row; errors surface from Scan.
+func (s *Store) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	st, err := s.readStmt(ctx, query)
+	if err != nil {
+		// A Row cannot be built with an error outside database/sql;
+		// run the query unprepared so Scan reports the same error.
+		return s.read.QueryRowContext(ctx, query, args...)
+	}
+	return st.QueryRowContext(ctx, args...)
 }
 
 // inTx runs fn in one write transaction, committed if fn returns nil.
