@@ -96,7 +96,7 @@ func setup(ctx context.Context, e env, c config) (*pipeline.Pipeline, *sqlite.St
 	if err != nil {
 		return nil, nil, err
 	}
-	st, err := openStore(ctx, c)
+	st, err := openStore(ctx, e, c)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -46,7 +46,7 @@ func cmdDigest(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, c)
+	st, err := openStore(ctx, e, c)
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func cmdExport(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	st, err := openStore(ctx, c)
+	st, err := openStore(ctx, e, c)
 	if err != nil {
 		return err
 	}
@@ -153,7 +153,7 @@ func cmdImport(ctx context.Context, e env, args []string) error {
 		}
 		files = append(files, parsed{name, entries})
 	}
-	st, err := openStore(ctx, c)
+	st, err := openStore(ctx, e, c)
 	if err != nil {
 		return err
 	}

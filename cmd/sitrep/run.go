@@ -174,8 +174,8 @@ func loadSources(c config) ([]model.Source, string, error) {
 	return s, path, nil
 }
 
-func openStore(ctx context.Context, c config) (*sqlite.Store, error) {
-	st, err := sqlite.Open(ctx, c.db)
+func openStore(ctx context.Context, e env, c config) (*sqlite.Store, error) {
+	st, err := sqlite.Open(ctx, c.db, sqlite.WithClock(e.now))
 	if err != nil {
 		return nil, fmt.Errorf("opening database %s: %w", c.db, err)
 	}

@@ -52,8 +52,8 @@ type Save struct {
 	// teaser, content). A later poll with another fingerprint is a reason to
 	// look at the article again.
 	Fingerprint string
-	// Imported marks articles read from digest files; ImportOrder keeps the
-	// order they were read in, for "digest --order imported".
+	// Imported marks articles read from digest files, which have no URL:
+	// their identity is their first key.
 	Imported bool
 }
 
@@ -72,7 +72,7 @@ type Order int
 const (
 	ByPublished Order = iota // newest first; undated last
 	ByFetched                // newest first
-	ByImported               // the order articles were first stored, oldest first
+	ByImported               // the order articles were first stored, oldest first (import order for digests)
 )
 
 // Filter selects articles. Zero values mean no restriction.
@@ -125,8 +125,10 @@ type Store interface {
 	// further keys given to SaveArticle) leads to, or ErrNotFound.
 	FindArticle(ctx context.Context, keys ...string) (ArticleRef, error)
 
-	// SaveArticle stores an article in one transaction: created when its
-	// identity (Article.URL, or any of Keys) is new, updated in place when
+	// SaveArticle stores an article in one transaction. Its identity is
+	// Article.URL, or the first of Keys when it has no URL. It is created
+	// when neither its identity nor any of Keys leads to a stored article,
+	// updated in place when
 	// the title, date, summary flag or text changed, unchanged otherwise.
 	// Either way Feed is added to the article's feeds and Keys to its
 	// lookup keys. The article's Source is the first of its feeds in

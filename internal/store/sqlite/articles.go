@@ -29,8 +29,8 @@ func (w *writeStmts) prepare(ctx context.Context, db *sql.DB) error {
 	}{
 		{&w.findKey, "SELECT article_id FROM article_keys WHERE key = ?"},
 		{&w.load, "SELECT title, published, summary_only, blocks, fingerprint FROM articles WHERE id = ?"},
-		{&w.insert, `INSERT INTO articles (url, title, published, fetched, updated, summary_only, blocks, fingerprint, imported)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&w.insert, `INSERT INTO articles (identity, url, title, published, fetched, updated, summary_only, blocks, fingerprint, imported)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
 		{&w.update, `UPDATE articles SET title = ?, published = ?, summary_only = ?, blocks = ?, updated = ?, fingerprint = ?
 			WHERE id = ?`},
 		{&w.setFingerprint, "UPDATE articles SET fingerprint = ? WHERE id = ?"},
@@ -135,8 +135,9 @@ func parseString(s string) (val, rest string, ok bool) {
 	if end < 0 {
 		return "", "", false
 	}
+	// encoding/json turns invalid UTF-8 into U+FFFD; leave such text to it.
 	if s[end] == '"' { // no escapes: the common case
-		return s[:end], s[end+1:], true
+		return s[:end], s[end+1:], utf8.ValidString(s[:end])
 	}
 	var b strings.Builder
 	b.Grow(len(s[:end]) + 16)
@@ -151,6 +152,9 @@ func parseString(s string) (val, rest string, ok bool) {
 			j := i + 1
 			for j < len(s) && s[j] != '"' && s[j] != '\\' && s[j] >= 0x20 {
 				j++
+			}
+			if !utf8.ValidString(s[i:j]) {
+				return "", "", false
 			}
 			b.WriteString(s[i:j])
 			i = j
@@ -224,8 +228,14 @@ func parseUnicodeEscape(s string) (r rune, n int) {
 // precision.
 func (s *Store) SaveArticle(ctx context.Context, sv store.Save) (int64, store.Outcome, error) {
 	a := sv.Article
-	if a.URL == "" {
-		return 0, store.Unchanged, fmt.Errorf("sqlite: save article %q: no URL", a.Title)
+	identity := a.URL
+	for _, k := range sv.Keys {
+		if identity == "" {
+			identity = k
+		}
+	}
+	if identity == "" {
+		return 0, store.Unchanged, fmt.Errorf("sqlite: save article %q: no URL and no key", a.Title)
 	}
 	blocks, err := encodeBlocks(a.Blocks)
 	if err != nil {
@@ -233,9 +243,9 @@ func (s *Store) SaveArticle(ctx context.Context, sv store.Save) (int64, store.Ou
 	}
 	published := nullMs(a.Published)
 	keys := make([]string, 0, 1+len(sv.Keys))
-	keys = append(keys, a.URL)
+	keys = append(keys, identity)
 	for _, k := range sv.Keys {
-		if k != "" && k != a.URL {
+		if k != "" && k != identity {
 			keys = append(keys, k)
 		}
 	}
@@ -260,7 +270,7 @@ func (s *Store) SaveArticle(ctx context.Context, sv store.Save) (int64, store.Ou
 		}
 
 		if !found {
-			res, err := tx.StmtContext(ctx, s.stmts.insert).ExecContext(ctx, a.URL, a.Title, published, now, now,
+			res, err := tx.StmtContext(ctx, s.stmts.insert).ExecContext(ctx, identity, a.URL, a.Title, published, now, now,
 				boolInt(a.SummaryOnly), blocks, sv.Fingerprint, boolInt(sv.Imported))
 			if err != nil {
 				return conflict(err)
@@ -312,7 +322,7 @@ func (s *Store) SaveArticle(ctx context.Context, sv store.Save) (int64, store.Ou
 		return nil
 	})
 	if err != nil {
-		return 0, store.Unchanged, fmt.Errorf("sqlite: save article %s: %w", a.URL, err)
+		return 0, store.Unchanged, fmt.Errorf("sqlite: save article %s: %w", identity, err)
 	}
 	return id, outcome, nil
 }

@@ -83,11 +83,13 @@ const busyTimeout = 10 * time.Second
 // ":memory:" gives a private in-memory database (tests, dry runs).
 //
 // Pragmas: WAL, so readers never block the writer nor the writer them;
-// synchronous=NORMAL, which in WAL mode syncs only at checkpoints: a
-// committed transaction is in the WAL file as soon as COMMIT returns, so a
-// crash of the process (kill -9, panic) never loses or corrupts it; only an
-// OS crash or power loss can lose the last transactions before the next
-// checkpoint, and even then the database stays consistent. That trade buys
+// synchronous=NORMAL, which in WAL mode fsyncs only at checkpoints: a
+// committed transaction has been written to the WAL file (the kernel's
+// cache of it) when COMMIT returns, and the kernel outlives the process, so
+// a crash of the process (kill -9, panic) never loses or corrupts it; only
+// an OS crash or power loss can lose the last transactions since the last
+// checkpoint, and even then the database stays consistent (WAL frames are
+// checksummed; a torn tail is ignored on recovery). That trade buys
 // a write rate FULL (an fsync per commit) could not give. foreign_keys=ON
 // keeps keys and feed links tied to existing articles.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {

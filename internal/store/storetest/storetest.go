@@ -51,6 +51,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ReportPoll/NotFound", testReportNotFound},
 		{"SaveArticle/Outcomes", testSaveOutcomes},
 		{"SaveArticle/Identity", testSaveIdentity},
+		{"SaveArticle/NoURL", testSaveNoURL},
 		{"SaveArticle/Feeds", testSaveFeeds},
 		{"SaveArticle/BlocksRoundTrip", testBlocksRoundTrip},
 		{"SaveArticle/Fingerprint", testFingerprint},
@@ -522,6 +523,33 @@ func testSaveOutcomes(t *testing.T, s store.Store) {
 	}
 	if got := mustArticles(t, s, store.Filter{}); len(got) != 1 {
 		t.Errorf("Articles() = %v, want one article", urls(got))
+	}
+}
+
+// testSaveNoURL: an article without a URL (imported from a digest, or a
+// feed item with only a GUID) is known by its first key.
+func testSaveNoURL(t *testing.T, s store.Store) {
+	a := article("", "Imported", time.Time{})
+	id, out := mustSave(t, s, store.Save{Article: a, Feed: "Europol", Keys: []string{"import:abc"}, Imported: true})
+	if out != store.Created {
+		t.Fatalf("outcome = %v, want Created", out)
+	}
+	if _, out := mustSave(t, s, store.Save{Article: a, Feed: "Europol", Keys: []string{"import:abc"}, Imported: true}); out != store.Unchanged {
+		t.Errorf("second save = %v, want Unchanged", out)
+	}
+	b := article("", "Other imported", time.Time{})
+	if id2, out := mustSave(t, s, store.Save{Article: b, Feed: "Europol", Keys: []string{"import:def"}}); id2 == id || out != store.Created {
+		t.Errorf("another keyed article = %d, %v; want a new ID, Created", id2, out)
+	}
+	got := mustArticle(t, s, id)
+	if got.URL != "" || got.Title != "Imported" || got.Source != "Europol" || !got.Published.IsZero() {
+		t.Errorf("Article = %+v, want no URL, title Imported, source Europol, undated", got)
+	}
+	if ref, err := s.FindArticle(t.Context(), "import:abc"); err != nil || ref.ID != id {
+		t.Errorf("FindArticle(import:abc) = %+v, %v; want ID %d", ref, err, id)
+	}
+	if _, _, err := s.SaveArticle(t.Context(), store.Save{Article: article("", "Nothing", t0), Feed: "Europol"}); err == nil {
+		t.Error("SaveArticle with neither URL nor key succeeded")
 	}
 }
 

@@ -36,7 +36,8 @@ CREATE INDEX sources_due ON sources (paused, next_due);
 -- alias of the rowid, rows are never deleted, so it only grows.
 CREATE TABLE articles (
     id           INTEGER PRIMARY KEY,
-    url          TEXT    NOT NULL UNIQUE, -- identity
+    identity     TEXT    NOT NULL UNIQUE, -- the URL, else the first key (a GUID, an import hash)
+    url          TEXT    NOT NULL,        -- '' for articles known only by a key
     title        TEXT    NOT NULL,
     published    INTEGER,                 -- NULL: undated
     fetched      INTEGER NOT NULL,        -- first stored
