@@ -21,9 +21,9 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 
 // statusPage is the data of status.html.
 type statusPage struct {
-	Version  string
-	Now      time.Time
-	Sources  []model.SourceState
+	Version string
+	Now     time.Time
+	Sources []model.SourceState
 }
 
 // status lists every source with its state.
