@@ -456,11 +456,16 @@ func (p *Pipeline) entries(ctx context.Context, src model.SourceState, resp *fet
 func (p *Pipeline) ingest(ctx context.Context, src model.SourceState, e model.Entry, tm *Timing) (store.Outcome, bool, error) {
 	t0 := time.Now()
 	defer func() { tm.Store = time.Since(t0) - tm.Fetch - tm.Extract }()
-	entryURL := model.NormalizeURL(e.URL)
 	fp := "fp:" + src.Name + ":" + fingerprint(e)
-	lookup := []string{entryURL}
+	var lookup []string
+	if e.URL != "" {
+		lookup = append(lookup, model.NormalizeURL(e.URL))
+	}
 	if e.GUID != "" {
-		lookup = append(lookup, guidKey(e))
+		lookup = append(lookup, guidKey(e, src))
+	}
+	if len(lookup) == 0 {
+		return 0, false, fmt.Errorf("an entry of %s has neither link nor GUID", src.URL)
 	}
 
 	// The same entry from the same feed as last time: nothing to do.
@@ -511,6 +516,16 @@ func (p *Pipeline) build(ctx context.Context, src model.SourceState, e model.Ent
 		return a, nil, nil
 	}
 	tm.Extract += time.Since(t0)
+	if e.URL == "" {
+		// A feed item with a GUID but no link: the feed's text is all
+		// there is. Its identity is the GUID key.
+		a.SummaryOnly = true
+		a.Blocks = teaser(e)
+		if a.Title == "" {
+			a.Title = e.GUID
+		}
+		return a, nil, nil
+	}
 	t0 = time.Now()
 	resp, err := p.client.Get(ctx, fetch.Request{URL: e.URL, Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", PerHost: src.PerHost, HostDelay: src.HostDelay})
 	tm.Fetch += time.Since(t0)
@@ -633,11 +648,15 @@ func siteOf(host string) string {
 	return strings.Join(parts[len(parts)-2:], ".")
 }
 
-// guidKey scopes a feed GUID by the entry's host: GUIDs such as "1234" are
-// only unique within one site.
-func guidKey(e model.Entry) string {
+// guidKey scopes a feed GUID by the entry's host (the feed's host when the
+// entry has no link): GUIDs such as "1234" are only unique within one site.
+func guidKey(e model.Entry, src model.SourceState) string {
+	link := e.URL
+	if link == "" {
+		link = src.URL
+	}
 	host := ""
-	if u, err := url.Parse(e.URL); err == nil {
+	if u, err := url.Parse(link); err == nil {
 		host = strings.ToLower(u.Host)
 	}
 	return "guid:" + host + ":" + e.GUID
