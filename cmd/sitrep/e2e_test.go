@@ -252,6 +252,12 @@ func TestFetchTestweb(t *testing.T) {
 			if n := s.Count("/jcs/private/draft-statement"); n != 0 {
 				t.Errorf("the page robots.txt disallows was requested %d times", n)
 			}
+			// Each page once, even those two feeds list.
+			for path, n := range s.Counts() {
+				if n != 1 {
+					t.Errorf("first round requested %s %d times, want once", path, n)
+				}
+			}
 
 			// A second round downloads no article again and gets 304 for
 			// every feed and listing page.

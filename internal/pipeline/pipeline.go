@@ -70,12 +70,44 @@ type Pipeline struct {
 	cfg    Config
 	store  store.Store
 	client *fetch.Client
+
+	// busy holds the articles being built right now, by entry URL, so that
+	// two feeds listing one article in the same round download it once:
+	// the second waits, then finds it stored.
+	mu   sync.Mutex
+	busy map[string]chan struct{}
 }
 
 // New returns a pipeline over a store and the one outbound HTTP client.
 func New(cfg Config, st store.Store, client *fetch.Client) *Pipeline {
 	cfg.defaults()
-	return &Pipeline{cfg: cfg, store: st, client: client}
+	return &Pipeline{cfg: cfg, store: st, client: client, busy: map[string]chan struct{}{}}
+}
+
+// claim waits until no other worker builds the article at key, then marks
+// it as ours until the returned release is called.
+func (p *Pipeline) claim(ctx context.Context, key string) (release func(), err error) {
+	for {
+		p.mu.Lock()
+		ch, taken := p.busy[key]
+		if !taken {
+			ch = make(chan struct{})
+			p.busy[key] = ch
+			p.mu.Unlock()
+			return func() {
+				p.mu.Lock()
+				delete(p.busy, key)
+				p.mu.Unlock()
+				close(ch)
+			}, nil
+		}
+		p.mu.Unlock()
+		select {
+		case <-ch:
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
 }
 
 // Timing is the wall time spent in each stage, summed over the articles
@@ -474,6 +506,11 @@ func (p *Pipeline) ingest(ctx context.Context, src model.SourceState, e model.En
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return 0, false, fmt.Errorf("%s: %w", e.URL, err)
 	}
+	release, err := p.claim(ctx, lookup[0])
+	if err != nil {
+		return 0, false, err
+	}
+	defer release()
 	keys := append(slices.Clone(lookup), fp)
 	ref, err := p.store.FindArticle(ctx, lookup...)
 	switch {
