@@ -304,6 +304,13 @@ func TestDigest(t *testing.T) {
 	if n := strings.Count(nato, "\n\nSource: NATO\n\n"); n != 4 || strings.Contains(nato, "Source: Europol") {
 		t.Errorf("digest --source NATO: %d NATO articles, want 4 and no other source", n)
 	}
+	out := mustSitrep(t, "fetch", "--db", db, "--sources", writeSources(t, s, true), "--host-delay", "0", "--source", "Eurojust")
+	if out != "Eurojust: 0 new, 0 updated, 0 unchanged, 0 failed (not modified)\n" {
+		t.Errorf("fetch --source Eurojust: %q", out)
+	}
+	if _, _, err := sitrep(t, "fetch", "--db", db, "--sources", writeSources(t, s, true), "--source", "Nope"); err == nil {
+		t.Error("fetch --source of an unknown source succeeded")
+	}
 	recent := mustSitrep(t, "digest", "--db", db, "--since", "2024-10-14")
 	if n := strings.Count(recent, "\n\nSource: "); n != 4 {
 		t.Errorf("digest --since 2024-10-14: %d articles, want 4", n)

@@ -10,6 +10,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/sitrep/sitrep/internal/model"
 	"github.com/sitrep/sitrep/internal/pipeline"
 	"github.com/sitrep/sitrep/internal/store/sqlite"
 )
@@ -19,6 +20,7 @@ import (
 func cmdFetch(ctx context.Context, e env, args []string) error {
 	var c config
 	fs := newFlags("fetch", e, &c, "db", "sources", "polite")
+	only := fs.String("source", "", "poll only the source `NAME` (to try one source)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the round to `file` (go tool pprof)")
 	stats := fs.Bool("stats", false, "end with where the round's time went (fetch, parse, extract, store)")
 	if err := parseFlags(fs, args); err != nil {
@@ -46,6 +48,13 @@ func cmdFetch(ctx context.Context, e env, args []string) error {
 	states, err := st.Sources(ctx)
 	if err != nil {
 		return err
+	}
+	if *only != "" {
+		one, err := st.Source(ctx, *only)
+		if err != nil {
+			return usageError{fmt.Sprintf("--source %q: no such source in the sources file", *only)}
+		}
+		states = []model.SourceState{one}
 	}
 	var progress func(pipeline.Progress)
 	if isTerminal(e.stderr) {

@@ -15,7 +15,7 @@ import (
 	"github.com/sitrep/sitrep/internal/store"
 )
 
-// filterFlags reads --since, --source and --order into a store filter.
+// filterFrom reads --since, --source and --order into a store filter.
 func filterFrom(c config) (store.Filter, error) {
 	since, err := parseSince(c.since)
 	if err != nil {
@@ -35,6 +35,21 @@ func filterFrom(c config) (store.Filter, error) {
 	return f, nil
 }
 
+// articles returns the stored articles the --since, --source and --order
+// flags select.
+func articles(ctx context.Context, e env, c config) ([]model.Article, error) {
+	f, err := filterFrom(c)
+	if err != nil {
+		return nil, err
+	}
+	st, err := openStore(ctx, e, c)
+	if err != nil {
+		return nil, err
+	}
+	defer st.Close()
+	return st.Articles(ctx, f)
+}
+
 // cmdDigest prints stored articles in the digest text format.
 func cmdDigest(ctx context.Context, e env, args []string) error {
 	var c config
@@ -42,16 +57,7 @@ func cmdDigest(ctx context.Context, e env, args []string) error {
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
-	f, err := filterFrom(c)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, e, c)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	arts, err := st.Articles(ctx, f)
+	arts, err := articles(ctx, e, c)
 	if err != nil {
 		return err
 	}
@@ -91,16 +97,7 @@ func cmdExport(ctx context.Context, e env, args []string) error {
 	if err := oneOf("format", c.format, "jsonl"); err != nil {
 		return err
 	}
-	f, err := filterFrom(c)
-	if err != nil {
-		return err
-	}
-	st, err := openStore(ctx, e, c)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	arts, err := st.Articles(ctx, f)
+	arts, err := articles(ctx, e, c)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ const usage = `sitrep watches official security and justice news sources and kee
 
 Usage:
   sitrep serve   [--db FILE] [--sources FILE] [--addr 127.0.0.1:8080]   poll continuously, serve the status page
-  sitrep fetch   [--db FILE] [--sources FILE]                          one polling round, then exit
+  sitrep fetch   [--db FILE] [--sources FILE] [--source NAME]          one polling round, then exit
   sitrep digest  [--db FILE] [--since DATE] [--source NAME] [--order published|fetched|imported]
   sitrep export  [--db FILE] [--format jsonl] [--since DATE] [--source NAME]
   sitrep import  [--db FILE] FILE...                                   read digest text files into the store
