@@ -286,6 +286,12 @@ func (p *Pipeline) Serve(ctx context.Context, onReport func(Report)) error {
 
 // record stores a poll's outcome and the source's next due time.
 func (p *Pipeline) record(ctx context.Context, src model.SourceState, r Report) {
+	if ctx.Err() != nil {
+		// Interrupted by shutdown: that says nothing of the source. Give
+		// the claim back so that the next start polls it at once.
+		_ = p.store.Release(context.WithoutCancel(ctx), src.Name)
+		return
+	}
 	now := p.cfg.Now()
 	res := store.PollResult{At: now, NotModified: r.NotModified, ETag: r.ETag, LastModified: r.LastModified}
 	interval := src.Interval

@@ -1,8 +1,15 @@
 package pipeline
 
 import (
+	"context"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/sitrep/sitrep/internal/fetch"
+	"github.com/sitrep/sitrep/internal/store/sqlite"
 
 	"github.com/sitrep/sitrep/internal/extract"
 	"github.com/sitrep/sitrep/internal/model"
@@ -69,5 +76,50 @@ func TestFullText(t *testing.T) {
 		if got := fullText(extract.Fragment(tt.content), e); got != tt.want {
 			t.Errorf("%s: fullText = %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// TestServeShutdownReleasesClaims: a poll interrupted by shutdown leaves
+// no lease behind and records no failure, so the next start polls the
+// source at once.
+func TestServeShutdownReleasesClaims(t *testing.T) {
+	started := make(chan struct{}, 1)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		started <- struct{}{}
+		<-r.Context().Done() // hang until the client gives up
+	}))
+	defer srv.Close()
+	ctx := t.Context()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.SyncSources(ctx, []model.Source{{Name: "Slow", URL: srv.URL + "/feed", Type: model.SourceFeed}}); err != nil {
+		t.Fatal(err)
+	}
+	p := New(Config{}, st, fetch.New(fetch.Config{UserAgent: "sitrep-test"}))
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan error)
+	go func() { done <- p.Serve(sctx, nil) }()
+	select {
+	case <-started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the source was never polled")
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("Serve: %v", err)
+	}
+	due, err := st.ClaimDue(ctx, time.Now(), 10, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(due) != 1 || due[0].Failures != 0 || due[0].LastError != "" {
+		t.Errorf("after shutdown: claimable %+v, want Slow, with no failure recorded", due)
 	}
 }

@@ -121,6 +121,12 @@ type Store interface {
 	// Failures and clears LastError. ErrNotFound if the source is unknown.
 	ReportPoll(ctx context.Context, name string, r PollResult) error
 
+	// Release gives up a claim without a poll result (the poll was
+	// interrupted by shutdown): the source's state is unchanged and it can
+	// be claimed again at once if it is due. ErrNotFound if the source is
+	// unknown.
+	Release(ctx context.Context, name string) error
+
 	// FindArticle returns the article that any of keys (identity URLs or
 	// further keys given to SaveArticle) leads to, or ErrNotFound.
 	FindArticle(ctx context.Context, keys ...string) (ArticleRef, error)

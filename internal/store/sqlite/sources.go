@@ -192,6 +192,26 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int, lease ti
 	return out, nil
 }
 
+// Release gives up a claim, leaving the source's state as it was.
+func (s *Store) Release(ctx context.Context, name string) error {
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, "UPDATE sources SET lease_until = 0 WHERE name = ?", name)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return fmt.Errorf("source %q: %w", name, store.ErrNotFound)
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: release source: %w", err)
+	}
+	return nil
+}
+
 // ReportPoll records a poll's outcome and releases the claim. A failed poll
 // keeps the validators (it learnt nothing new of the resource); a 304 keeps
 // each one the server did not send anew.

@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ClaimDue/Limit", testClaimLimit},
 		{"ClaimDue/Lease", testClaimLease},
 		{"ClaimDue/Paused", testClaimPaused},
+		{"ClaimDue/Release", testClaimRelease},
 		{"ReportPoll/Failures", testReportFailures},
 		{"ReportPoll/Validators", testReportValidators},
 		{"ReportPoll/NotFound", testReportNotFound},
@@ -342,6 +343,27 @@ func testClaimLimit(t *testing.T, s store.Store) {
 		if got := mustClaim(t, s, t0, tt.limit, time.Hour); !slices.Equal(got, tt.want) {
 			t.Errorf("ClaimDue(limit %d) = %v, want %v", tt.limit, got, tt.want)
 		}
+	}
+}
+
+func testClaimRelease(t *testing.T, s store.Store) {
+	mustSync(t, s, sources("A", "B"))
+	if got := mustClaim(t, s, t0, 10, time.Hour); !reflect.DeepEqual(got, []string{"A", "B"}) {
+		t.Fatalf("ClaimDue = %v, want [A B]", got)
+	}
+	before := mustSource(t, s, "A")
+	if err := s.Release(t.Context(), "A"); err != nil {
+		t.Fatal(err)
+	}
+	if got := mustClaim(t, s, t0.Add(time.Minute), 10, time.Hour); !reflect.DeepEqual(got, []string{"A"}) {
+		t.Errorf("ClaimDue after Release(A) = %v, want [A] (B still leased)", got)
+	}
+	after := mustSource(t, s, "A")
+	if after.Failures != before.Failures || after.LastError != before.LastError || !after.LastAttempt.Equal(before.LastAttempt) {
+		t.Errorf("Release changed the state: %+v -> %+v", before, after)
+	}
+	if err := s.Release(t.Context(), "nope"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Release(unknown) = %v, want ErrNotFound", err)
 	}
 }
 
