@@ -37,6 +37,8 @@ type Config struct {
 	Interval time.Duration
 	// MaxEntries bounds the entries taken from one poll of a source (300).
 	MaxEntries int
+	// Tick is how often Serve looks for due sources when none is (1s).
+	Tick time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Jitter returns a random number in [0,1) used to spread polls
@@ -56,6 +58,9 @@ func (c *Config) defaults() {
 	}
 	if c.MaxEntries <= 0 {
 		c.MaxEntries = 300
+	}
+	if c.Tick <= 0 {
+		c.Tick = time.Second
 	}
 	if c.Now == nil {
 		c.Now = time.Now
@@ -279,7 +284,7 @@ func (p *Pipeline) Serve(ctx context.Context, onReport func(Report)) error {
 		select {
 		case <-ctx.Done():
 			return nil
-		case <-time.After(time.Second):
+		case <-time.After(p.cfg.Tick):
 		}
 	}
 }

@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
@@ -121,5 +123,78 @@ func TestServeShutdownReleasesClaims(t *testing.T) {
 	}
 	if len(due) != 1 || due[0].Failures != 0 || due[0].LastError != "" {
 		t.Errorf("after shutdown: claimable %+v, want Slow, with no failure recorded", due)
+	}
+}
+
+// TestServeBacksOffAndKeepsRetrying: a failing source is polled again
+// after a growing wait, and never parked.
+func TestServeBacksOffAndKeepsRetrying(t *testing.T) {
+	var mu sync.Mutex
+	var polls []time.Time
+	var clock = time.Date(2024, 10, 16, 12, 0, 0, 0, time.UTC)
+	now := func() time.Time { mu.Lock(); defer mu.Unlock(); return clock }
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/robots.txt" {
+			http.NotFound(w, r)
+			return
+		}
+		mu.Lock()
+		polls = append(polls, clock)
+		mu.Unlock()
+		http.Error(w, "down", http.StatusInternalServerError)
+	}))
+	defer srv.Close()
+	ctx := t.Context()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"), sqlite.WithClock(now))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if err := st.SyncSources(ctx, []model.Source{{Name: "Down", URL: srv.URL + "/feed", Type: model.SourceFeed}}); err != nil {
+		t.Fatal(err)
+	}
+	p := New(Config{Now: now, Tick: 5 * time.Millisecond, Jitter: func() float64 { return 0.5 }}, st,
+		fetch.New(fetch.Config{UserAgent: "sitrep-test", Retries: -1}))
+	sctx, cancel := context.WithCancel(ctx)
+	done := make(chan error)
+	go func() { done <- p.Serve(sctx, nil) }()
+
+	waitPolls := func(n int) {
+		t.Helper()
+		deadline := time.Now().Add(10 * time.Second)
+		for time.Now().Before(deadline) {
+			mu.Lock()
+			got := len(polls)
+			mu.Unlock()
+			if got >= n {
+				return
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		t.Fatalf("fewer than %d polls", n)
+	}
+	var dues []time.Duration
+	for i := 1; i <= 5; i++ {
+		waitPolls(i)
+		// Let the report land, then jump to the next due time.
+		var s model.SourceState
+		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+			if s, _ = st.Source(ctx, "Down"); s.Failures == i {
+				break
+			}
+		}
+		if s.Failures != i || s.LastError == "" {
+			t.Fatalf("after poll %d: failures %d, last error %q", i, s.Failures, s.LastError)
+		}
+		mu.Lock()
+		dues = append(dues, s.NextDue.Sub(clock))
+		clock = s.NextDue
+		mu.Unlock()
+	}
+	cancel()
+	<-done
+	want := []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute}
+	if !slices.Equal(dues, want) {
+		t.Errorf("waits between polls = %v, want %v", dues, want)
 	}
 }
