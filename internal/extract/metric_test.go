@@ -1,6 +1,8 @@
 package extract
 
 import (
+	"github.com/sitrep/sitrep/internal/testweb"
+
 	"os"
 	"path/filepath"
 	"strings"
@@ -170,7 +172,7 @@ func sharedDir(t testing.TB, sub string) string {
 		}
 		parent := filepath.Dir(dir)
 		if parent == dir {
-			t.Skipf("shared/%s not found above the working directory", sub)
+			testweb.Missing(t, "shared/%s not found above the working directory", sub)
 		}
 		dir = parent
 	}

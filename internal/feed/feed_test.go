@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sitrep/sitrep/internal/model"
+	"github.com/sitrep/sitrep/internal/testweb"
 )
 
 const feedURL = "http://example.org/news/feed.xml"
@@ -226,11 +227,15 @@ func TestParseCapsEntries(t *testing.T) {
 
 const testBase = "http://127.0.0.1:1"
 
-func testweb(t *testing.T, rel string) []byte {
+func testwebFile(t *testing.T, rel string) []byte {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("/work/shared/testweb/files", rel))
+	dir, err := testweb.Dir()
 	if err != nil {
-		t.Skipf("testweb not available: %v", err)
+		testweb.Missing(t, "%v", err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "files", rel))
+	if err != nil {
+		t.Fatal(err)
 	}
 	return []byte(strings.ReplaceAll(string(b), "{{BASE}}", testBase))
 }
@@ -251,7 +256,7 @@ func TestParseTestweb(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
-			f, err := Parse(testweb(t, tt.file), testBase+"/"+tt.file)
+			f, err := Parse(testwebFile(t, tt.file), testBase+"/"+tt.file)
 			if err != nil {
 				t.Fatal(err)
 			}

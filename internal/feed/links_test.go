@@ -30,7 +30,7 @@ func entryLines(t *testing.T, page, pageURL, selector string) []string {
 }
 
 func TestLinksTestwebJCS(t *testing.T) {
-	raw := testweb(t, "jcs/Media/News/index")
+	raw := testwebFile(t, "jcs/Media/News/index")
 	r, err := charset.NewReader(bytes.NewReader(raw), "text/html")
 	if err != nil {
 		t.Fatal(err)

@@ -110,6 +110,10 @@ type Store interface {
 	// Source returns one source by name, or ErrNotFound.
 	Source(ctx context.Context, name string) (model.SourceState, error)
 
+	// SetPaused pauses or resumes polling a source; a paused source keeps
+	// its state and articles but is never claimed. ErrNotFound if unknown.
+	SetPaused(ctx context.Context, name string, paused bool) error
+
 	// ClaimDue leases up to limit unpaused sources whose NextDue is at or
 	// before now and whose lease has run out, until now+lease, in due
 	// order. A claimed source is not returned again until ReportPoll or the

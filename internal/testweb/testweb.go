@@ -13,6 +13,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -180,4 +181,16 @@ func (s *Server) Sources() ([]Source, error) {
 		src[i].URL = strings.ReplaceAll(src[i].URL, "{{BASE}}", s.URL)
 	}
 	return src, nil
+}
+
+// Paths lists every request target the server answers, sorted.
+func (s *Server) Paths() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make([]string, 0, len(s.bodies))
+	for p := range s.bodies {
+		out = append(out, p)
+	}
+	sort.Strings(out)
+	return out
 }

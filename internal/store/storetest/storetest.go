@@ -19,13 +19,6 @@ import (
 	"github.com/sitrep/sitrep/internal/store"
 )
 
-// Pauser is implemented by stores that can pause a source. store.Store has
-// no such method yet; the suite tests pausing where it is available and
-// skips it otherwise.
-type Pauser interface {
-	SetPaused(ctx context.Context, name string, paused bool) error
-}
-
 // t0 is the suite's fixed "now" for polling state; stores stamp Fetched and
 // Updated with their own clock, which must advance (the suite sleeps a few
 // milliseconds where it needs a later stamp).
@@ -251,10 +244,8 @@ func testSyncKeepsState(t *testing.T, s store.Store) {
 	mustReport(t, s, "A", store.PollResult{At: t0.Add(time.Second), ETag: `"e1"`, LastModified: "Sat, 01 Mar 2025 11:00:00 GMT",
 		NextDue: t0.Add(15 * time.Minute)})
 	mustReport(t, s, "B", store.PollResult{At: t0.Add(2 * time.Second), Err: "HTTP 503", NextDue: t0.Add(5 * time.Minute)})
-	if p, ok := s.(Pauser); ok {
-		if err := p.SetPaused(ctx, "B", true); err != nil {
-			t.Fatalf("SetPaused: %v", err)
-		}
+	if err := s.SetPaused(ctx, "B", true); err != nil {
+		t.Fatalf("SetPaused: %v", err)
 	}
 	before := mustSources(t, s)
 
@@ -391,10 +382,7 @@ func testClaimLease(t *testing.T, s store.Store) {
 }
 
 func testClaimPaused(t *testing.T, s store.Store) {
-	p, ok := s.(Pauser)
-	if !ok {
-		t.Skip("store cannot pause sources")
-	}
+	p := s
 	ctx := t.Context()
 	mustSync(t, s, sources("A", "B", "C"))
 	if err := p.SetPaused(ctx, "B", true); err != nil {
