@@ -347,8 +347,15 @@ func (p *Pipeline) startWorkers(ctx context.Context) *workerPool {
 		go func() {
 			defer wp.wg.Done()
 			for t := range wp.tasks {
-				var tm Timing
-				o, summaryOnly, err := p.ingest(ctx, t.src, t.entry, &tm)
+				var (
+					tm          Timing
+					o           store.Outcome
+					summaryOnly bool
+				)
+				err := safely(t.entry.URL, func() (err error) {
+					o, summaryOnly, err = p.ingest(ctx, t.src, t.entry, &tm)
+					return err
+				})
 				t.done(o, summaryOnly, tm, err)
 			}
 		}()
@@ -385,7 +392,11 @@ func (p *Pipeline) poll(ctx context.Context, pool *workerPool, src model.SourceS
 	}
 	r.ETag, r.LastModified = resp.ETag, resp.LastModified
 	t0 = time.Now()
-	entries, err := p.entries(ctx, src, resp)
+	var entries []model.Entry
+	err = safely(resp.URL, func() (err error) {
+		entries, err = p.entries(ctx, src, resp)
+		return err
+	})
 	r.Timing.Parse += time.Since(t0)
 	if err != nil {
 		r.Err = err
@@ -763,4 +774,16 @@ func byHost(sources []model.SourceState) []int {
 		}
 	}
 	return out
+}
+
+// safely runs f, turning a panic in a parser or extractor into an error for
+// the one document it was reading: a hostile page must not take down the
+// process and every other source with it.
+func safely(what string, f func() error) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%s: internal error while reading it: %v", what, r)
+		}
+	}()
+	return f()
 }

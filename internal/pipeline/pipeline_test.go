@@ -2,10 +2,12 @@ package pipeline
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -196,5 +198,20 @@ func TestServeBacksOffAndKeepsRetrying(t *testing.T) {
 	want := []time.Duration{time.Minute, 2 * time.Minute, 4 * time.Minute, 8 * time.Minute, 16 * time.Minute}
 	if !slices.Equal(dues, want) {
 		t.Errorf("waits between polls = %v, want %v", dues, want)
+	}
+}
+
+func TestSafely(t *testing.T) {
+	err := safely("https://example.org/a", func() error {
+		var blocks []int
+		_ = blocks[len(blocks)] // index out of range panics
+		return nil
+	})
+	if err == nil || !strings.Contains(err.Error(), "https://example.org/a") {
+		t.Errorf("safely(panic) = %v, want an error naming the document", err)
+	}
+	want := errors.New("plain")
+	if err := safely("x", func() error { return want }); err != want {
+		t.Errorf("safely(error) = %v, want %v", err, want)
 	}
 }
