@@ -99,8 +99,13 @@ type Config struct {
 	// Unlike the other fields, zero is not replaced: it means no gap. Callers
 	// configuring real sites should pass DefaultHostDelay (1s) or more.
 	HostDelay time.Duration
-	// Timeout bounds a whole Get: robots.txt, redirects, retries and their
-	// waits, and reading the body.
+	// Timeout bounds each attempt of a request from the moment it holds its
+	// host slot: connecting, sending, the headers and the whole body. The
+	// wait for the slot is our own politeness, not the server's slowness,
+	// so it does not count (a source with a long host_delay would otherwise
+	// time out while queueing). Retries are bounded by Retries and their
+	// waits by RetryBackoff and MaxRetryAfter; a caller's context deadline
+	// bounds the whole Get.
 	Timeout time.Duration
 	// ConnectTimeout bounds the dial (and TLS handshake); HeaderTimeout the
 	// wait for response headers after the request is written.
@@ -325,9 +330,6 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 	if err != nil {
 		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
-	defer cancel()
-
 	opts := hostOpts{perHost: r.PerHost, delay: r.HostDelay}
 	accept := r.Accept
 	if accept == "" {
@@ -472,6 +474,8 @@ func (c *Client) once(ctx context.Context, h *hop) (*rawResponse, error) {
 		return nil, fmt.Errorf("GET %s: waiting for host slot: %w", u, err)
 	}
 	defer release()
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
 
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
 	if err != nil {

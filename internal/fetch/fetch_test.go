@@ -474,19 +474,26 @@ func TestTimeouts(t *testing.T) {
 	s := newSite(t, mux)
 
 	tests := []struct {
-		name string
-		path string
-		cfg  Config
+		name     string
+		path     string
+		cfg      Config
+		deadline time.Duration // the caller's, if any
 	}{
-		{"response headers", "/slowheaders", Config{HeaderTimeout: 100 * time.Millisecond, Retries: -1}},
-		{"no backoff past the deadline", "/slowheaders", Config{HeaderTimeout: 100 * time.Millisecond, Timeout: 400 * time.Millisecond}},
-		{"trickled body", "/trickle", Config{Timeout: 300 * time.Millisecond}},
+		{"response headers", "/slowheaders", Config{HeaderTimeout: 100 * time.Millisecond, Retries: -1}, 0},
+		{"no backoff past the caller's deadline", "/slowheaders", Config{HeaderTimeout: 100 * time.Millisecond}, 400 * time.Millisecond},
+		{"trickled body", "/trickle", Config{Timeout: 300 * time.Millisecond, Retries: -1}, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c := testClient(tt.cfg, nil)
+			ctx := context.Background()
+			if tt.deadline > 0 {
+				var cancel context.CancelFunc
+				ctx, cancel = context.WithTimeout(ctx, tt.deadline)
+				defer cancel()
+			}
 			start := time.Now()
-			_, err := c.Get(context.Background(), Request{URL: s.URL + tt.path})
+			_, err := c.Get(ctx, Request{URL: s.URL + tt.path})
 			took := time.Since(start)
 			if err == nil {
 				t.Fatal("no error")
@@ -829,5 +836,31 @@ func TestConnectionReuse(t *testing.T) {
 				t.Errorf("%d connections for 61 requests, want ≤ %d (keep-alive)", got, limit)
 			}
 		})
+	}
+}
+
+// TestQueueingIsNotATimeout: waiting for a host slot (our politeness) does
+// not count against Timeout, which measures the server.
+func TestQueueingIsNotATimeout(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/", text("ok"))
+	s := newSite(t, mux)
+	c := testClient(Config{PerHost: 1, HostDelay: 100 * time.Millisecond, Timeout: 150 * time.Millisecond}, nil)
+	var wg sync.WaitGroup
+	errs := make(chan error, 5)
+	for i := range 5 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, err := c.Get(context.Background(), Request{URL: fmt.Sprintf("%s/a%d", s.URL, i)})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("a request that queued ~500 ms for its slot failed: %v", err)
+		}
 	}
 }
