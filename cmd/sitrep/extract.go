@@ -122,6 +122,9 @@ func extractFile(e env, name string, base *url.URL) (extract.Result, error) {
 		if err != nil {
 			return extract.Result{}, fmt.Errorf("gzip: %w", err)
 		}
+		if len(raw) > maxPage {
+			return extract.Result{}, fmt.Errorf("larger than %d MiB once decompressed", maxPage>>20)
+		}
 	}
 	u := base
 	if u == nil {

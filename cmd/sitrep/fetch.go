@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"runtime/pprof"
+	"slices"
 	"time"
 
 	"golang.org/x/term"
@@ -55,6 +57,8 @@ func cmdFetch(ctx context.Context, e env, args []string) error {
 			return usageError{fmt.Sprintf("--source %q: no such source in the sources file", *only)}
 		}
 		states = []model.SourceState{one}
+	} else {
+		states = slices.DeleteFunc(states, func(s model.SourceState) bool { return s.Paused })
 	}
 	var progress func(pipeline.Progress)
 	if isTerminal(e.stderr) {
@@ -113,7 +117,8 @@ func setup(ctx context.Context, e env, c config) (*pipeline.Pipeline, *sqlite.St
 		st.Close()
 		return nil, nil, err
 	}
-	p := pipeline.New(pipeline.Config{Workers: c.workers, Now: e.now}, st, newClient(c))
+	log := slog.New(slog.NewTextHandler(e.stderr, nil))
+	p := pipeline.New(pipeline.Config{Workers: c.workers, PerHost: c.perHost, Now: e.now, Log: log}, st, newClient(c))
 	return p, st, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/sitrep/sitrep/internal/digest"
@@ -40,6 +41,9 @@ func filterFrom(c config) (store.Filter, error) {
 func articles(ctx context.Context, e env, c config) ([]model.Article, error) {
 	f, err := filterFrom(c)
 	if err != nil {
+		return nil, err
+	}
+	if err := mustExist(c.db); err != nil {
 		return nil, err
 	}
 	st, err := openStore(ctx, e, c)
@@ -157,8 +161,14 @@ func cmdImport(ctx context.Context, e env, args []string) error {
 	defer st.Close()
 	for _, f := range files {
 		counts := map[store.Outcome]int{}
+		seen := map[string]int{}
 		for _, en := range f.entries {
-			key := importKey(en.Source, en.Title)
+			// The n-th article of a file with the same source and title is
+			// another article (a weekly column), but the same one on a
+			// second import of the file.
+			n := seen[en.Source+"\x00"+en.Title]
+			seen[en.Source+"\x00"+en.Title]++
+			key := importKey(en.Source, en.Title, n)
 			a := model.Article{Title: en.Title, Blocks: model.ParseText(en.Body)}
 			_, o, err := st.SaveArticle(ctx, store.Save{Article: a, Feed: en.Source, Keys: []string{key}, Imported: true})
 			if err != nil {
@@ -171,7 +181,11 @@ func cmdImport(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-func importKey(source, title string) string {
-	h := sha256.Sum256([]byte(source + "\x00" + title))
+func importKey(source, title string, n int) string {
+	id := source + "\x00" + title
+	if n > 0 {
+		id += "\x00" + strconv.Itoa(n)
+	}
+	h := sha256.Sum256([]byte(id))
 	return "import:" + hex.EncodeToString(h[:12])
 }

@@ -101,6 +101,7 @@ type config struct {
 	hostDelay   time.Duration
 	workers     int
 	timeout     time.Duration
+	retries     int
 	since       string
 	source      string
 	order       string
@@ -128,7 +129,8 @@ func newFlags(name string, e env, c *config, which ...string) *flag.FlagSet {
 			fs.IntVar(&c.perHost, "per-host", 2, "at most `N` requests in flight per host")
 			fs.DurationVar(&c.hostDelay, "host-delay", time.Second, "minimum `gap` between two requests to one host")
 			fs.IntVar(&c.workers, "workers", 16, "article pages fetched and extracted at once")
-			fs.DurationVar(&c.timeout, "timeout", 60*time.Second, "give up on one request (retries included) after `duration`")
+			fs.DurationVar(&c.timeout, "timeout", 60*time.Second, "give up on one request attempt after `duration` (waiting for the host's turn not counted)")
+			fs.IntVar(&c.retries, "retries", 2, "retry a request that failed transiently (timeout, reset, 429, 502-504) up to `N` times")
 		case "since":
 			fs.StringVar(&c.since, "since", "", "only articles published on or after `DATE` (2006-01-02 or RFC 3339)")
 		case "source":
@@ -182,13 +184,35 @@ func openStore(ctx context.Context, e env, c config) (*sqlite.Store, error) {
 	return st, nil
 }
 
+// mustExist keeps the reading commands from creating an empty database
+// where a mistyped --db points.
+func mustExist(db string) error {
+	if strings.HasPrefix(db, "file:") || db == ":memory:" {
+		return nil
+	}
+	if _, err := os.Stat(db); err != nil {
+		return fmt.Errorf("database %s: %w (run sitrep fetch or import first, or give --db)", db, err)
+	}
+	return nil
+}
+
 func newClient(c config) *fetch.Client {
 	return fetch.New(fetch.Config{
 		UserAgent: "sitrep/" + version + " (+https://github.com/sitrep/sitrep)",
 		PerHost:   c.perHost,
 		HostDelay: c.hostDelay,
 		Timeout:   c.timeout,
+		Retries:   retriesConfig(c.retries),
 	})
+}
+
+// retriesConfig maps the flag to fetch.Config.Retries, where 0 means the
+// default and a negative number none.
+func retriesConfig(n int) int {
+	if n <= 0 {
+		return -1
+	}
+	return n
 }
 
 // parseSince reads a --since value: a date, or a full RFC 3339 time.

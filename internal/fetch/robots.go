@@ -123,7 +123,8 @@ func (c *Client) fetchRobots(ctx context.Context, origin string, opts hostOpts) 
 	unavailable := func(err error) (*robotstxt.RobotsData, time.Duration, error) {
 		ttl := c.cfg.RobotsRetry
 		if se := (*StatusError)(nil); errors.As(err, &se) && se.RetryAfter > ttl {
-			ttl = se.RetryAfter // the server said when to come back
+			// The server said when to come back; within reason.
+			ttl = min(se.RetryAfter, c.cfg.RobotsTTL)
 		}
 		return nil, ttl, fmt.Errorf("%w: %w", ErrRobotsUnavailable, err)
 	}

@@ -47,6 +47,10 @@ type SourceState struct {
 	LastSuccess  time.Time
 	LastError    string
 	Articles     int // articles whose feeds include this source
+	// FeedURL is the feed a source's page advertises (<link
+	// rel="alternate">), found on an earlier poll and polled instead of the
+	// page, with its own validators.
+	FeedURL string
 }
 
 // Entry is one item a feed or listing page announces: the link to an

@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"net/url"
 	"slices"
@@ -31,6 +32,11 @@ type Config struct {
 	// across all sources (default 16). Per-host limits live in the fetch
 	// client; this bounds memory and CPU.
 	Workers int
+	// PerHost is the fetch client's limit of requests in flight per host
+	// (default 2). One source keeps at most twice that many of its articles
+	// in the pool, so that a slow or politely paced host cannot hold every
+	// worker while other sources wait.
+	PerHost int
 	// SourceWorkers is the number of sources polled at once (default 8).
 	SourceWorkers int
 	// Interval is the default time between two polls of a source (30m).
@@ -39,6 +45,9 @@ type Config struct {
 	MaxEntries int
 	// Tick is how often Serve looks for due sources when none is (1s).
 	Tick time.Duration
+	// Log receives what a user running serve should see: store errors the
+	// scheduler survives (default: discarded).
+	Log *slog.Logger
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Jitter returns a random number in [0,1) used to spread polls
@@ -49,6 +58,9 @@ type Config struct {
 func (c *Config) defaults() {
 	if c.Workers <= 0 {
 		c.Workers = 16
+	}
+	if c.PerHost <= 0 {
+		c.PerHost = 2
 	}
 	if c.SourceWorkers <= 0 {
 		c.SourceWorkers = 8
@@ -64,6 +76,9 @@ func (c *Config) defaults() {
 	}
 	if c.Now == nil {
 		c.Now = time.Now
+	}
+	if c.Log == nil {
+		c.Log = slog.New(slog.DiscardHandler)
 	}
 	if c.Jitter == nil {
 		c.Jitter = rand.Float64
@@ -144,8 +159,11 @@ type Report struct {
 	ArticleErr error
 	// ETag and LastModified are the source's validators for next time.
 	ETag, LastModified string
-	RetryAfter         time.Duration
-	Timing             Timing
+	// FeedURL is the feed the source's page advertises, when that is what
+	// was read (see model.SourceState.FeedURL).
+	FeedURL    string
+	RetryAfter time.Duration
+	Timing     Timing
 }
 
 // OK tells whether the source itself could be polled.
@@ -265,16 +283,37 @@ func (p *Pipeline) Serve(ctx context.Context, onReport func(Report)) error {
 	}
 	defer func() { close(claimed); wg.Wait() }()
 
-	lease := 2 * time.Hour // a poll never takes that long; a crashed process's claims expire
+	failures := 0
 	for {
-		due, err := p.store.ClaimDue(ctx, p.cfg.Now(), p.cfg.SourceWorkers, lease)
-		if err != nil && ctx.Err() == nil {
-			return fmt.Errorf("claiming due sources: %w", err)
+		due, err := p.store.ClaimDue(ctx, p.cfg.Now(), p.cfg.SourceWorkers, Lease)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			if errors.Is(err, store.ErrClosed) {
+				return fmt.Errorf("claiming due sources: %w", err)
+			}
+			// A busy or briefly failing database must not stop the
+			// polling for good: say so and try again.
+			failures++
+			wait := min(p.cfg.Tick<<min(failures, 6), time.Minute)
+			p.cfg.Log.Error("claiming due sources; will retry", "err", err, "in", wait)
+			select {
+			case <-ctx.Done():
+				return nil
+			case <-time.After(wait):
+			}
+			continue
 		}
-		for _, src := range due {
+		failures = 0
+		for i, src := range due {
 			select {
 			case claimed <- src:
 			case <-ctx.Done():
+				// Shutting down: give back what no worker took.
+				for _, left := range due[i:] {
+					p.release(ctx, left.Name)
+				}
 				return nil
 			}
 		}
@@ -289,30 +328,48 @@ func (p *Pipeline) Serve(ctx context.Context, onReport func(Report)) error {
 	}
 }
 
+// Lease is how long a claimed source stays with its poller. It outlasts
+// any poll (requests time out, entries per poll are capped), and is short
+// enough that the sources of a crashed process are polled again soon.
+const Lease = 30 * time.Minute
+
+// release gives back a claim, even while shutting down.
+func (p *Pipeline) release(ctx context.Context, name string) {
+	if err := p.store.Release(context.WithoutCancel(ctx), name); err != nil {
+		p.cfg.Log.Error("releasing a source", "source", name, "err", err)
+	}
+}
+
 // record stores a poll's outcome and the source's next due time.
 func (p *Pipeline) record(ctx context.Context, src model.SourceState, r Report) {
 	if ctx.Err() != nil {
 		// Interrupted by shutdown: that says nothing of the source. Give
 		// the claim back so that the next start polls it at once.
-		_ = p.store.Release(context.WithoutCancel(ctx), src.Name)
+		p.release(ctx, src.Name)
 		return
 	}
 	now := p.cfg.Now()
-	res := store.PollResult{At: now, NotModified: r.NotModified, ETag: r.ETag, LastModified: r.LastModified}
+	res := store.PollResult{At: now, NotModified: r.NotModified, ETag: r.ETag, LastModified: r.LastModified, FeedURL: r.FeedURL}
 	interval := src.Interval
 	if interval <= 0 {
 		interval = p.cfg.Interval
 	}
 	if r.Err != nil {
 		res.Err = r.Err.Error()
-		res.NextDue = now.Add(max(Backoff(src.Failures+1, interval, p.cfg.Jitter()), r.RetryAfter))
+		// A server's Retry-After is honoured, but never beyond the backoff
+		// cap: a source must not be parked for a day by one header.
+		retryAfter := min(r.RetryAfter, max(4*time.Hour, interval))
+		res.NextDue = now.Add(max(Backoff(src.Failures+1, interval, p.cfg.Jitter()), retryAfter))
 	} else {
 		// ±10% so that sources added together drift apart.
 		j := time.Duration((p.cfg.Jitter()*0.2 - 0.1) * float64(interval))
 		res.NextDue = now.Add(interval + j)
 	}
 	// The poll is over; its record must land even when shutting down.
-	_ = p.store.ReportPoll(context.WithoutCancel(ctx), src.Name, res)
+	if err := p.store.ReportPoll(context.WithoutCancel(ctx), src.Name, res); err != nil {
+		p.cfg.Log.Error("recording a poll", "source", src.Name, "err", err)
+		p.release(ctx, src.Name) // at least do not leave it claimed
+	}
 }
 
 // Backoff is the wait before retrying a source after its n-th consecutive
@@ -372,38 +429,63 @@ const feedAccept = "application/rss+xml, application/atom+xml, application/feed+
 // through the pool.
 func (p *Pipeline) poll(ctx context.Context, pool *workerPool, src model.SourceState, onArticle func(store.Outcome)) Report {
 	r := Report{Source: src.Name}
+	// A page that advertised a feed on an earlier poll: read the feed.
+	target := src.URL
+	if src.FeedURL != "" && src.Type != model.SourceHTML {
+		target = src.FeedURL
+	}
 	t0 := time.Now()
 	resp, err := p.client.Get(ctx, fetch.Request{
-		URL: src.URL, ETag: src.ETag, LastModified: src.LastModified, Accept: feedAccept,
+		URL: target, ETag: src.ETag, LastModified: src.LastModified, Accept: feedAccept,
 		PerHost: src.PerHost, HostDelay: src.HostDelay,
 	})
 	r.Timing.Fetch += time.Since(t0)
+	var se *fetch.StatusError
+	if target != src.URL && errors.As(err, &se) && (se.Code == 404 || se.Code == 410) {
+		// The advertised feed is gone: start again from the page.
+		src.FeedURL, src.ETag, src.LastModified = "", "", ""
+		return p.poll(ctx, pool, src, onArticle)
+	}
 	if err != nil {
 		r.Err = err
-		var se *fetch.StatusError
 		if errors.As(err, &se) {
 			r.RetryAfter = se.RetryAfter
 		}
 		return r
 	}
+	if target != src.URL {
+		r.FeedURL = target
+	}
 	if resp.NotModified {
 		r.NotModified = true
 		return r
 	}
-	r.ETag, r.LastModified = resp.ETag, resp.LastModified
 	t0 = time.Now()
 	var entries []model.Entry
 	err = safely(resp.URL, func() (err error) {
-		entries, err = p.entries(ctx, src, resp)
+		var via *fetch.Response
+		entries, via, err = p.entries(ctx, src, resp)
+		if via != nil && via != resp {
+			r.FeedURL = via.URL // found on the page: poll it directly from now on
+		}
+		if via != nil {
+			r.ETag, r.LastModified = via.ETag, via.LastModified
+		}
 		return err
 	})
 	r.Timing.Parse += time.Since(t0)
+	if target != src.URL && errors.Is(err, feed.ErrNotFeed) {
+		// The feed found on the page earlier is not a feed any more:
+		// start again from the page.
+		src.FeedURL, src.ETag, src.LastModified = "", "", ""
+		return p.poll(ctx, pool, src, onArticle)
+	}
 	if err != nil {
 		r.Err = err
 		r.ETag, r.LastModified = "", ""
 		return r
 	}
-	entries = dedupe(entries)
+	entries = dedupe(entries, src)
 	if len(entries) > p.cfg.MaxEntries {
 		entries = entries[:p.cfg.MaxEntries]
 	}
@@ -411,10 +493,22 @@ func (p *Pipeline) poll(ctx context.Context, pool *workerPool, src model.SourceS
 
 	var mu sync.Mutex
 	var wg sync.WaitGroup
+	slots := make(chan struct{}, 2*max(src.PerHost, p.cfg.PerHost))
 	for _, e := range entries {
+		select {
+		case slots <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			mu.Lock()
+			r.Failed++
+			mu.Unlock()
+			continue
+		}
 		wg.Add(1)
 		t := task{src: src, entry: e, done: func(o store.Outcome, summaryOnly bool, tm Timing, err error) {
 			defer wg.Done()
+			defer func() { <-slots }()
 			mu.Lock()
 			defer mu.Unlock()
 			r.Timing.add(tm)
@@ -446,6 +540,7 @@ func (p *Pipeline) poll(ctx context.Context, pool *workerPool, src model.SourceS
 		select {
 		case pool.tasks <- t:
 		case <-ctx.Done():
+			<-slots
 			wg.Done()
 			mu.Lock()
 			r.Failed++
@@ -464,45 +559,46 @@ func (p *Pipeline) poll(ctx context.Context, pool *workerPool, src model.SourceS
 	return r
 }
 
-// entries turns a fetched feed or listing page into entries. A source of
-// type feed that turns out to be an HTML page is followed to the feed the
-// page advertises, else read as a listing page.
-func (p *Pipeline) entries(ctx context.Context, src model.SourceState, resp *fetch.Response) ([]model.Entry, error) {
+// entries turns a fetched feed or listing page into entries, and says which
+// response they came from (its validators are the ones to keep). A source
+// of type feed that turns out to be an HTML page is followed to the feed
+// the page advertises, else read as a listing page.
+func (p *Pipeline) entries(ctx context.Context, src model.SourceState, resp *fetch.Response) ([]model.Entry, *fetch.Response, error) {
 	if src.Type == model.SourceHTML {
 		es, err := feed.Links(resp.Body, resp.URL, src.Links)
 		if err != nil {
-			return nil, err // it names the listing
+			return nil, nil, err // it names the listing
 		}
 		if len(es) == 0 {
 			if src.Links != "" {
-				return nil, fmt.Errorf("listing %s: the selector %q matches no article link", resp.URL, src.Links)
+				return nil, nil, fmt.Errorf("listing %s: the selector %q matches no article link", resp.URL, src.Links)
 			}
-			return nil, fmt.Errorf("listing %s: no article links found (give the source a links: selector)", resp.URL)
+			return nil, nil, fmt.Errorf("listing %s: no article links found (give the source a links: selector)", resp.URL)
 		}
-		return es, nil
+		return es, resp, nil
 	}
 	f, err := feed.Parse(resp.Body, resp.URL)
 	if err == nil {
-		return f.Entries, nil
+		return f.Entries, resp, nil
 	}
 	if !errors.Is(err, feed.ErrNotFeed) {
-		return nil, err // it names the feed
+		return nil, nil, err // it names the feed
 	}
 	if links := feed.Discover(resp.Body, resp.URL); len(links) > 0 {
 		fresp, ferr := p.client.Get(ctx, fetch.Request{URL: links[0], Accept: feedAccept, PerHost: src.PerHost, HostDelay: src.HostDelay})
 		if ferr != nil {
-			return nil, fmt.Errorf("%s is a page whose feed %s failed: %w", resp.URL, links[0], ferr)
+			return nil, nil, fmt.Errorf("the feed %s advertises: %w", resp.URL, ferr)
 		}
 		f, ferr := feed.Parse(fresp.Body, fresp.URL)
 		if ferr != nil {
-			return nil, fmt.Errorf("%w (the feed %s advertises)", ferr, resp.URL)
+			return nil, nil, fmt.Errorf("%w (the feed %s advertises)", ferr, resp.URL)
 		}
-		return f.Entries, nil
+		return f.Entries, fresp, nil
 	}
 	if es, lerr := feed.Links(resp.Body, resp.URL, ""); lerr == nil && len(es) > 0 {
-		return es, nil
+		return es, resp, nil
 	}
-	return nil, err
+	return nil, nil, err
 }
 
 // ingest stores one entry's article, fetching its page only when the
@@ -510,43 +606,36 @@ func (p *Pipeline) entries(ctx context.Context, src model.SourceState, resp *fet
 func (p *Pipeline) ingest(ctx context.Context, src model.SourceState, e model.Entry, tm *Timing) (store.Outcome, bool, error) {
 	t0 := time.Now()
 	defer func() { tm.Store = time.Since(t0) - tm.Fetch - tm.Extract }()
-	fp := "fp:" + src.Name + ":" + fingerprint(e)
-	var lookup []string
-	if e.URL != "" {
-		lookup = append(lookup, model.NormalizeURL(e.URL))
-	}
-	if e.GUID != "" {
-		lookup = append(lookup, guidKey(e, src))
-	}
-	if len(lookup) == 0 {
+	// Identity: the entry's link, else its GUID. A GUID is not looked up
+	// when there is a link: sites number their items per feed, and two
+	// articles that share a GUID must not be merged.
+	key := entryKey(e, src)
+	if key == "" {
 		return 0, false, fmt.Errorf("an entry of %s has neither link nor GUID", src.URL)
 	}
+	fp := "fp:" + src.Name + ":" + fingerprint(e)
 
 	// The same entry from the same feed as last time: nothing to do.
 	if _, err := p.store.FindArticle(ctx, fp); err == nil {
 		return store.Unchanged, false, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
-		return 0, false, fmt.Errorf("%s: %w", e.URL, err)
+		return 0, false, fmt.Errorf("%s: %w", key, err)
 	}
-	release, err := p.claim(ctx, lookup[0])
+	release, err := p.claim(ctx, key)
 	if err != nil {
 		return 0, false, err
 	}
 	defer release()
-	keys := append(slices.Clone(lookup), fp)
-	ref, err := p.store.FindArticle(ctx, lookup...)
+	keys := []string{key, fp}
+	ref, err := p.store.FindArticle(ctx, key)
+	found := err == nil
 	switch {
-	case err == nil && !slices.Contains(ref.Feeds, src.Name):
+	case found && !slices.Contains(ref.Feeds, src.Name):
 		// Stored from another feed: remember this one too, without
 		// downloading the page again.
-		a, err := p.store.Article(ctx, ref.ID)
-		if err != nil {
-			return 0, false, fmt.Errorf("%s: %w", e.URL, err)
-		}
-		_, o, err := p.store.SaveArticle(context.WithoutCancel(ctx), store.Save{Article: a, Feed: src.Name, Keys: keys, Fingerprint: fp})
-		return o, a.SummaryOnly, err
+		return p.relink(ctx, ref.ID, src, keys)
 	case err != nil && !errors.Is(err, store.ErrNotFound):
-		return 0, false, fmt.Errorf("%s: %w", e.URL, err)
+		return 0, false, fmt.Errorf("%s: %w", key, err)
 	}
 	// New, or changed in its own feed: build it afresh.
 	a, extra, err := p.build(ctx, src, e, tm)
@@ -554,15 +643,55 @@ func (p *Pipeline) ingest(ctx context.Context, src model.SourceState, e model.En
 		return 0, false, err
 	}
 	keys = append(keys, extra...)
+	if found && a.SummaryOnly {
+		// The page gave no text this time (a maintenance page, a cookie
+		// wall): never trade a stored article for a teaser.
+		// It counts as a failure, and the entry's fingerprint is not kept,
+		// so the next poll reads the feed and tries the page again.
+		if old, err := p.store.Article(ctx, ref.ID); err == nil && !old.SummaryOnly {
+			if _, _, err := p.relink(ctx, ref.ID, src, slices.DeleteFunc(keys, func(k string) bool { return k == fp })); err != nil {
+				return 0, false, err
+			}
+			return 0, false, fmt.Errorf("%s: the page gave no article text this time; the stored article is kept", key)
+		}
+	}
 	_, o, err := p.store.SaveArticle(context.WithoutCancel(ctx), store.Save{Article: a, Feed: src.Name, Keys: keys, Fingerprint: fp})
+	if err != nil {
+		return 0, false, fmt.Errorf("storing %s: %w", key, err)
+	}
+	return o, a.SummaryOnly, nil
+}
+
+// relink records that src lists the stored article id (and the keys that
+// lead to it), leaving its text as it is.
+func (p *Pipeline) relink(ctx context.Context, id int64, src model.SourceState, keys []string) (store.Outcome, bool, error) {
+	a, err := p.store.Article(ctx, id)
+	if err != nil {
+		return 0, false, fmt.Errorf("article %d: %w", id, err)
+	}
+	_, o, err := p.store.SaveArticle(context.WithoutCancel(ctx), store.Save{Article: a, Feed: src.Name, Keys: keys})
 	if err != nil {
 		return 0, false, fmt.Errorf("storing %s: %w", a.URL, err)
 	}
 	return o, a.SummaryOnly, nil
 }
 
+// entryKey is an entry's identity before its page is read: its link,
+// normalised, else its GUID scoped by site.
+func entryKey(e model.Entry, src model.SourceState) string {
+	if e.URL != "" {
+		return model.NormalizeURL(e.URL)
+	}
+	if e.GUID != "" {
+		return guidKey(e, src)
+	}
+	return ""
+}
+
 // build makes the article of an entry: from the feed's full content when it
-// carries the article, else from the page, else from the feed's teaser.
+// carries the article, else from the page, else from the feed's teaser. It
+// returns the further keys that lead to the article (the entry's link when
+// a redirect or the canonical URL names it otherwise).
 func (p *Pipeline) build(ctx context.Context, src model.SourceState, e model.Entry, tm *Timing) (model.Article, []string, error) {
 	a := model.Article{URL: model.NormalizeURL(e.URL), Title: e.Title, Published: e.Published}
 	if a.Published.IsZero() {
@@ -599,7 +728,7 @@ func (p *Pipeline) build(ctx context.Context, src model.SourceState, e model.Ent
 	var res extract.Result
 	t0 = time.Now()
 	if isHTML(resp.ContentType) {
-		res, err = extract.Page(resp.Body, extract.Options{URL: mustParse(resp.URL)})
+		res, err = extract.Page(resp.Body, extract.Options{URL: parseURL(resp.URL)})
 	} else {
 		err = extract.ErrNoContent
 	}
@@ -607,15 +736,15 @@ func (p *Pipeline) build(ctx context.Context, src model.SourceState, e model.Ent
 	switch {
 	case err == nil:
 		a.Blocks = res.Blocks
-		if c := sameSiteCanonical(res.Canonical, resp.URL); c != "" && c != a.URL {
-			extra = append(extra, a.URL)
-			a.URL = c
-		}
 		if a.Title == "" {
 			a.Title = res.Title
 		}
 		if a.Published.IsZero() {
 			a.Published = res.Published
+		}
+		if c := p.canonical(ctx, res.Canonical, resp.URL, src, a.Title); c != "" && c != a.URL {
+			extra = append(extra, a.URL)
+			a.URL = c
 		}
 	case errors.Is(err, extract.ErrNoContent):
 		// An app shell, an error page, a cookie wall: keep what the feed
@@ -632,6 +761,32 @@ func (p *Pipeline) build(ctx context.Context, src model.SourceState, e model.Ent
 		a.Title = a.URL
 	}
 	return a, extra, nil
+}
+
+// canonical returns the page's canonical URL when it can be the article's
+// identity: on the same site, not a section or home page, not the source
+// itself, and not already the identity of another article with another
+// title (a CMS that points every canonical at one page would otherwise
+// merge all its articles). "" otherwise.
+func (p *Pipeline) canonical(ctx context.Context, canonical, pageURL string, src model.SourceState, title string) string {
+	c := sameSiteCanonical(canonical, pageURL)
+	if c == "" || c == model.NormalizeURL(src.URL) || c == model.NormalizeURL(src.FeedURL) {
+		return ""
+	}
+	ref, err := p.store.FindArticle(ctx, c)
+	if err != nil {
+		return c // new, or unknown: take it
+	}
+	other, err := p.store.Article(ctx, ref.ID)
+	if err != nil || !sameTitle(other.Title, title) {
+		return ""
+	}
+	return c
+}
+
+// sameTitle compares titles with case and spacing folded.
+func sameTitle(a, b string) bool {
+	return strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
 }
 
 // fullText tells whether a feed's content carries the whole article rather
@@ -664,7 +819,9 @@ func isHTML(ct string) bool {
 	return ct == "" || ct == "text/html" || ct == "application/xhtml+xml"
 }
 
-func mustParse(s string) *url.URL {
+// parseURL parses an absolute URL the fetcher returned; an empty URL (no
+// base for relative links) for anything else.
+func parseURL(s string) *url.URL {
 	u, err := url.Parse(s)
 	if err != nil {
 		return &url.URL{}
@@ -672,9 +829,10 @@ func mustParse(s string) *url.URL {
 	return u
 }
 
-// sameSiteCanonical accepts a page's canonical URL as its identity only when
-// it stays on the same site and does not point at a home page: sites that
-// canonicalise every page to their front page would merge all articles.
+// sameSiteCanonical accepts a page's canonical URL only when it stays on
+// the same site (see siteOf) and names a page, not one of its
+// ancestors: sites that canonicalise every article to their front page or
+// their news section would otherwise merge all articles.
 func sameSiteCanonical(canonical, pageURL string) string {
 	if canonical == "" {
 		return ""
@@ -690,21 +848,25 @@ func sameSiteCanonical(canonical, pageURL string) string {
 	if siteOf(c.Hostname()) != siteOf(pu.Hostname()) {
 		return ""
 	}
-	if strings.Trim(c.Path, "/") == "" && strings.Trim(pu.Path, "/") != "" {
+	cp, pp := strings.Trim(c.Path, "/"), strings.Trim(pu.Path, "/")
+	if cp != pp && (cp == "" || strings.HasPrefix(pp, cp+"/")) {
 		return ""
 	}
 	return model.NormalizeURL(canonical)
 }
 
-// siteOf is a host without "www." and, for names, cut to the last two
-// labels: enough to tell a site's own canonical links from foreign ones.
+// siteOf is a host without the prefixes that name the same site for
+// another audience (www., m., amp.). Canonical links across hosts beyond
+// that are not trusted: europol.europa.eu and eurojust.europa.eu share a
+// registrable domain but are different sites.
 func siteOf(host string) string {
-	host = strings.TrimPrefix(strings.ToLower(host), "www.")
-	if strings.Count(host, ".") < 2 || strings.Trim(host, "0123456789.") == "" {
-		return host
+	host = strings.ToLower(host)
+	for _, prefix := range []string{"www.", "m.", "amp."} {
+		if h, ok := strings.CutPrefix(host, prefix); ok && strings.Contains(h, ".") {
+			return h
+		}
 	}
-	parts := strings.Split(host, ".")
-	return strings.Join(parts[len(parts)-2:], ".")
+	return host
 }
 
 // guidKey scopes a feed GUID by the entry's host (the feed's host when the
@@ -731,14 +893,15 @@ func fingerprint(e model.Entry) string {
 	return hex.EncodeToString(h.Sum(nil)[:12])
 }
 
-// dedupe drops entries whose link repeats an earlier one: feeds do repeat
-// items, and two workers must not race to fetch one page.
-func dedupe(entries []model.Entry) []model.Entry {
+// dedupe drops entries whose link (or, without one, GUID) repeats an
+// earlier one: feeds do repeat items, and two workers must not race to
+// fetch one page.
+func dedupe(entries []model.Entry, src model.SourceState) []model.Entry {
 	seen := make(map[string]bool, len(entries))
 	out := entries[:0:0]
 	for _, e := range entries {
-		k := model.NormalizeURL(e.URL)
-		if seen[k] {
+		k := entryKey(e, src)
+		if k == "" || seen[k] {
 			continue
 		}
 		seen[k] = true

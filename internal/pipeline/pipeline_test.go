@@ -3,6 +3,7 @@ package pipeline
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -46,11 +47,17 @@ func TestSameSiteCanonical(t *testing.T) {
 	tests := []struct{ canonical, page, want string }{
 		{"https://www.nato.int/cps/en/natohq/news_1.htm", "https://www.nato.int/cps/en/natohq/news_1.htm?selectedLocale=en", "https://www.nato.int/cps/en/natohq/news_1.htm"},
 		{"https://nato.int/a", "https://www.nato.int/a?x=1", "https://nato.int/a"},
-		{"https://news.example.org/a", "https://www.example.org/a", "https://news.example.org/a"},
+		{"https://news.example.org/a", "https://www.example.org/a", ""}, // another host
+		{"https://www.example.org/a", "https://m.example.org/a", "https://www.example.org/a"},
 		{"https://other.org/a", "https://www.example.org/a", ""},      // foreign site
 		{"https://www.example.org/", "https://www.example.org/a", ""}, // home page
 		{"", "https://www.example.org/a", ""},
 		{"javascript:alert(1)", "https://www.example.org/a", ""},
+		{"https://www.example.org/news/", "https://www.example.org/news/a-story", ""}, // a section page
+		{"https://www.example.org/news/a-story", "https://www.example.org/news/a-story?x", "https://www.example.org/news/a-story"},
+		{"https://www.eurojust.europa.eu/a", "https://www.europol.europa.eu/a", ""}, // another site under a public suffix
+		{"https://www.europol.europa.eu/a", "https://europol.europa.eu/a", "https://www.europol.europa.eu/a"},
+		{"http://127.0.0.1:8080/b", "http://127.0.0.1:8080/a", "http://127.0.0.1:8080/b"},
 	}
 	for _, tt := range tests {
 		if got := sameSiteCanonical(tt.canonical, tt.page); got != tt.want {
@@ -93,7 +100,10 @@ func TestServeShutdownReleasesClaims(t *testing.T) {
 			http.NotFound(w, r)
 			return
 		}
-		started <- struct{}{}
+		select {
+		case started <- struct{}{}:
+		default:
+		}
 		<-r.Context().Done() // hang until the client gives up
 	}))
 	defer srv.Close()
@@ -103,10 +113,15 @@ func TestServeShutdownReleasesClaims(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if err := st.SyncSources(ctx, []model.Source{{Name: "Slow", URL: srv.URL + "/feed", Type: model.SourceFeed}}); err != nil {
+	var srcs []model.Source
+	for i := range 20 {
+		srcs = append(srcs, model.Source{Name: fmt.Sprintf("Slow %d", i), URL: fmt.Sprintf("%s/feed%d", srv.URL, i), Type: model.SourceFeed, Position: i})
+	}
+	if err := st.SyncSources(ctx, srcs); err != nil {
 		t.Fatal(err)
 	}
-	p := New(Config{}, st, fetch.New(fetch.Config{UserAgent: "sitrep-test"}))
+	// Two pollers: most claimed sources still wait for one at shutdown.
+	p := New(Config{SourceWorkers: 2}, st, fetch.New(fetch.Config{UserAgent: "sitrep-test"}))
 	sctx, cancel := context.WithCancel(ctx)
 	done := make(chan error)
 	go func() { done <- p.Serve(sctx, nil) }()
@@ -119,12 +134,17 @@ func TestServeShutdownReleasesClaims(t *testing.T) {
 	if err := <-done; err != nil {
 		t.Fatalf("Serve: %v", err)
 	}
-	due, err := st.ClaimDue(ctx, time.Now(), 10, time.Hour)
+	due, err := st.ClaimDue(ctx, time.Now(), 100, time.Hour)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(due) != 1 || due[0].Failures != 0 || due[0].LastError != "" {
-		t.Errorf("after shutdown: claimable %+v, want Slow, with no failure recorded", due)
+	if len(due) != 20 {
+		t.Errorf("after shutdown: %d sources claimable, want all 20", len(due))
+	}
+	for _, d := range due {
+		if d.Failures != 0 || d.LastError != "" {
+			t.Errorf("%s: failure recorded at shutdown: %q", d.Name, d.LastError)
+		}
 	}
 }
 
@@ -213,5 +233,74 @@ func TestSafely(t *testing.T) {
 	want := errors.New("plain")
 	if err := safely("x", func() error { return want }); err != want {
 		t.Errorf("safely(error) = %v, want %v", err, want)
+	}
+}
+
+// TestSlowHostDoesNotStarveOthers: a source on a politely paced host keeps
+// only a few of its articles in the worker pool, so another source's
+// articles go through meanwhile.
+func TestSlowHostDoesNotStarveOthers(t *testing.T) {
+	var mu sync.Mutex
+	last := map[string]time.Time{} // host -> last article request
+	site := func(n int, feedDelay time.Duration) *httptest.Server {
+		var srv *httptest.Server
+		srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			switch {
+			case r.URL.Path == "/robots.txt":
+				http.NotFound(w, r)
+			case r.URL.Path == "/feed":
+				time.Sleep(feedDelay)
+				w.Header().Set("Content-Type", "application/rss+xml")
+				fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>`)
+				for i := range n {
+					fmt.Fprintf(w, `<item><title>Item %d</title><link>%s/a/%d</link><description>Teaser %d.</description></item>`, i, srv.URL, i, i)
+				}
+				fmt.Fprint(w, `</channel></rss>`)
+			default:
+				mu.Lock()
+				last[srv.URL] = time.Now()
+				mu.Unlock()
+				w.Header().Set("Content-Type", "text/html")
+				fmt.Fprintf(w, `<html><body><article><h1>%s</h1><p>%s</p></article></body></html>`, r.URL.Path,
+					strings.Repeat("Police in several countries arrested suspects in a joint operation. ", 8))
+			}
+		}))
+		t.Cleanup(srv.Close)
+		return srv
+	}
+	// The fast feed answers late, when the slow source's articles already
+	// queue for their host.
+	slow, fast := site(30, 0), site(8, 300*time.Millisecond)
+	ctx := t.Context()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srcs := []model.Source{
+		{Name: "Slow", URL: slow.URL + "/feed", Type: model.SourceFeed, HostDelay: 100 * time.Millisecond, Position: 0},
+		{Name: "Fast", URL: fast.URL + "/feed", Type: model.SourceFeed, Position: 1},
+	}
+	if err := st.SyncSources(ctx, srcs); err != nil {
+		t.Fatal(err)
+	}
+	states, err := st.Sources(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := New(Config{Workers: 8}, st, fetch.New(fetch.Config{UserAgent: "sitrep-test"}))
+	start := time.Now()
+	reports := p.Round(ctx, states, nil)
+	for _, r := range reports {
+		if r.Err != nil || r.New == 0 {
+			t.Fatalf("%s", r)
+		}
+	}
+	slowTook, fastTook := last[slow.URL].Sub(start), last[fast.URL].Sub(start)
+	t.Logf("slow host done after %v, fast host after %v", slowTook, fastTook)
+	// The slow host needs ~3 s (30 articles, 100 ms apart); the fast one
+	// must not wait for it: its articles are done soon after its feed.
+	if fastTook > time.Second {
+		t.Errorf("the fast source finished after %v, the slow one after %v: starved", fastTook, slowTook)
 	}
 }

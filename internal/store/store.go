@@ -18,6 +18,8 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrConflict: the write would break a uniqueness rule.
 	ErrConflict = errors.New("conflict")
+	// ErrClosed: the store was closed; no call can succeed any more.
+	ErrClosed = errors.New("store closed")
 )
 
 // Outcome tells what SaveArticle did.
@@ -91,6 +93,10 @@ type PollResult struct {
 	LastModified string
 	NotModified  bool
 	NextDue      time.Time
+	// FeedURL is the feed the source's page advertises, when the poll read
+	// that feed; ETag and LastModified are then the feed's. Stored on
+	// success (empty clears it), kept on failure.
+	FeedURL string
 }
 
 // Store is sitrep's persistence. Every method takes a context first and

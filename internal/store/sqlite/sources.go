@@ -13,7 +13,7 @@ import (
 
 // sourceCols are the columns scanSource reads, for a sources table aliased s.
 const sourceCols = `s.name, s.url, s.type, s.links, s.interval_ms, s.per_host, s.host_delay_ms, s.position,
-	s.paused, s.next_due, s.failures, s.etag, s.last_modified, s.last_attempt, s.last_success, s.last_error,
+	s.paused, s.next_due, s.failures, s.etag, s.last_modified, s.last_attempt, s.last_success, s.last_error, s.feed_url,
 	(SELECT count(*) FROM article_feeds f WHERE f.feed = s.name)`
 
 type scanner interface{ Scan(dest ...any) error }
@@ -26,7 +26,7 @@ func scanSource(r scanner) (model.SourceState, error) {
 	)
 	err := r.Scan(&st.Name, &st.URL, &st.Type, &st.Links, &interval, &st.PerHost, &hostDelay, &st.Position,
 		&paused, &nextDue, &st.Failures, &st.ETag, &st.LastModified, &lastAttempt, &lastSuccess, &st.LastError,
-		&st.Articles)
+		&st.FeedURL, &st.Articles)
 	if err != nil {
 		return st, err
 	}
@@ -62,6 +62,7 @@ func (s *Store) SyncSources(ctx context.Context, sources []model.Source) error {
 			ON CONFLICT (name) DO UPDATE SET
 				etag = iif(url = excluded.url, etag, ''),
 				last_modified = iif(url = excluded.url, last_modified, ''),
+				feed_url = iif(url = excluded.url, feed_url, ''),
 				url = excluded.url, type = excluded.type, links = excluded.links,
 				interval_ms = excluded.interval_ms, per_host = excluded.per_host,
 				host_delay_ms = excluded.host_delay_ms, position = excluded.position`)
@@ -232,10 +233,11 @@ func (s *Store) ReportPoll(ctx context.Context, name string, r store.PollResult)
 				last_error = ?,
 				last_success = CASE WHEN ? THEN last_success ELSE ? END,
 				etag = CASE WHEN ? THEN etag ELSE ? END,
-				last_modified = CASE WHEN ? THEN last_modified ELSE ? END
+				last_modified = CASE WHEN ? THEN last_modified ELSE ? END,
+				feed_url = CASE WHEN ? THEN feed_url ELSE ? END
 			WHERE name = ?`,
 			toMs(r.NextDue), toMs(at), failed, r.Err, failed, toMs(at),
-			keepETag, r.ETag, keepLastMod, r.LastModified, name)
+			keepETag, r.ETag, keepLastMod, r.LastModified, failed, r.FeedURL, name)
 		if err != nil {
 			return err
 		}
@@ -255,8 +257,7 @@ func (s *Store) ReportPoll(ctx context.Context, name string, r store.PollResult)
 }
 
 // SetPaused pauses or resumes polling of a source (ClaimDue skips paused
-// ones), or returns store.ErrNotFound. The store.Store interface has no
-// such method yet; storetest tests it through storetest.Pauser.
+// ones), or returns store.ErrNotFound.
 func (s *Store) SetPaused(ctx context.Context, name string, paused bool) error {
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		res, err := tx.ExecContext(ctx, "UPDATE sources SET paused = ? WHERE name = ?", boolInt(paused), name)

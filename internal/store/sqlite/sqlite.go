@@ -36,7 +36,7 @@ var (
 	// this one; opening it could misread or damage data.
 	ErrSchemaTooNew = errors.New("database schema is newer than this program knows")
 	// ErrClosed: the Store was closed.
-	ErrClosed = errors.New("store closed")
+	ErrClosed = store.ErrClosed
 )
 
 //go:embed migrations/*.sql

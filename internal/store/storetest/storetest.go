@@ -455,6 +455,32 @@ func testReportValidators(t *testing.T, s store.Store) {
 			t.Errorf("step %d: validators = %q, %q; want %q, %q", i, got.ETag, got.LastModified, st.etag, st.lastMd)
 		}
 	}
+
+	// The feed a page advertises: stored on success, kept on failure,
+	// cleared by a success without it, and forgotten with a new URL.
+	feedSteps := []struct {
+		r    store.PollResult
+		want string
+	}{
+		{store.PollResult{FeedURL: "https://example.org/A/rss"}, "https://example.org/A/rss"},
+		{store.PollResult{Err: "HTTP 500"}, "https://example.org/A/rss"},
+		{store.PollResult{NotModified: true, FeedURL: "https://example.org/A/rss"}, "https://example.org/A/rss"},
+		{store.PollResult{}, ""},
+		{store.PollResult{FeedURL: "https://example.org/A/atom"}, "https://example.org/A/atom"},
+	}
+	for i, st := range feedSteps {
+		st.r.At = t0.Add(time.Hour + time.Duration(i)*time.Minute)
+		mustReport(t, s, "A", st.r)
+		if got := mustSource(t, s, "A").FeedURL; got != st.want {
+			t.Errorf("feed step %d: FeedURL = %q, want %q", i, got, st.want)
+		}
+	}
+	moved := sources("A")
+	moved[0].URL = "https://example.org/elsewhere"
+	mustSync(t, s, moved)
+	if got := mustSource(t, s, "A"); got.FeedURL != "" || got.ETag != "" {
+		t.Errorf("after a URL change: FeedURL %q, ETag %q; want both empty", got.FeedURL, got.ETag)
+	}
 }
 
 func testReportNotFound(t *testing.T, s store.Store) {

@@ -26,7 +26,8 @@ CREATE TABLE sources (
     last_modified TEXT    NOT NULL DEFAULT '',
     last_attempt  INTEGER NOT NULL DEFAULT 0,
     last_success  INTEGER NOT NULL DEFAULT 0,
-    last_error    TEXT    NOT NULL DEFAULT ''
+    last_error    TEXT    NOT NULL DEFAULT '',
+    feed_url      TEXT    NOT NULL DEFAULT ''  -- the feed the source's page advertises, polled instead
 );
 
 -- ClaimDue: unpaused sources in due order.
