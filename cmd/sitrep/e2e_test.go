@@ -286,6 +286,22 @@ func TestFetchTestweb(t *testing.T) {
 	}
 }
 
+func TestFetchProgressOnATerminal(t *testing.T) {
+	s := startTestweb(t)
+	var out, errb bytes.Buffer
+	e := env{getenv: func(string) string { return "" }, stdin: strings.NewReader(""), stdout: &out, stderr: &errb, now: time.Now, terminal: true}
+	db := filepath.Join(t.TempDir(), "sitrep.db")
+	if err := runEnv(t.Context(), e, []string{"fetch", "--db", db, "--sources", writeSources(t, s, true), "--host-delay", "0"}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(errb.String(), "\r\033[Ksources 6/6, articles 20 new, 0 updated") {
+		t.Errorf("progress on the terminal: %q", errb.String())
+	}
+	if strings.Count(out.String(), "\n") != 6 || strings.Contains(out.String(), "\r") {
+		t.Errorf("summary: %q", out.String())
+	}
+}
+
 func TestDigest(t *testing.T) {
 	s := startTestweb(t)
 	db := filepath.Join(t.TempDir(), "sitrep.db")

@@ -61,7 +61,7 @@ func cmdFetch(ctx context.Context, e env, args []string) error {
 		states = slices.DeleteFunc(states, func(s model.SourceState) bool { return s.Paused })
 	}
 	var progress func(pipeline.Progress)
-	if isTerminal(e.stderr) {
+	if e.terminal {
 		progress = func(pr pipeline.Progress) {
 			fmt.Fprintf(e.stderr, "\r\033[Ksources %d/%d, articles %d new, %d updated", pr.SourcesDone, pr.SourcesTotal, pr.New, pr.Updated)
 		}

@@ -211,3 +211,26 @@ func TestFeedDiscovery(t *testing.T) {
 		t.Errorf("after the feed moved: %s", out)
 	}
 }
+
+// TestFullTextInFeed: a feed that carries the whole article (Eurojust's
+// RSS puts it in a non-standard <body>) is stored from the feed, without
+// downloading the page.
+func TestFullTextInFeed(t *testing.T) {
+	s := newSite(t)
+	body := strings.Repeat("<p>Eurojust supported the French and Italian authorities in dismantling a criminal network.</p>", 8)
+	s.set("/rss", "application/rss+xml", `<?xml version="1.0"?><rss version="2.0"><channel><title>Eurojust</title><link>BASE/</link>
+<item><title>Criminals stopped</title><link>BASE/news/criminals-stopped</link><description>A teaser.</description>
+<pubDate>Mon, 14 Oct 2024 10:00:00 +0000</pubDate><body><![CDATA[`+body+`<ul><li>France: Court of Dijon</li><li>Italy: Prosecutors</li></ul>]]></body></item>
+</channel></rss>`)
+	s.set("/news/criminals-stopped", "text/html", article("Criminals stopped", "BASE/news/criminals-stopped"))
+	db := filepath.Join(t.TempDir(), "db")
+	fetchOK(t, db, s.sources(t, "sources:\n  - name: Eurojust\n    url: BASE/rss\n"))
+	arts := export(t, db)
+	if len(arts) != 1 || arts[0].SummaryOnly || !strings.Contains(arts[0].Body, "dismantling a criminal network") ||
+		!strings.HasSuffix(arts[0].Body, "\n  • France: Court of Dijon\n  • Italy: Prosecutors") {
+		t.Errorf("export = %+v", arts)
+	}
+	if n := s.count("/news/criminals-stopped"); n != 0 {
+		t.Errorf("the page was downloaded %d times although the feed carries the article", n)
+	}
+}

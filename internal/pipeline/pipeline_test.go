@@ -304,3 +304,40 @@ func TestSlowHostDoesNotStarveOthers(t *testing.T) {
 		t.Errorf("the fast source finished after %v, the slow one after %v: starved", fastTook, slowTook)
 	}
 }
+
+// TestRoundSchedulesNextPoll: a successful poll is due again after the
+// source's interval, give or take the 10% jitter.
+func TestRoundSchedulesNextPoll(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/feed" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "application/rss+xml")
+		fmt.Fprint(w, `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>`)
+	}))
+	defer srv.Close()
+	now := time.Date(2024, 10, 16, 12, 0, 0, 0, time.UTC)
+	ctx := t.Context()
+	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	st.SyncSources(ctx, []model.Source{
+		{Name: "Hourly", URL: srv.URL + "/feed", Type: model.SourceFeed, Interval: time.Hour, Position: 0},
+		{Name: "Default", URL: srv.URL + "/feed?d", Type: model.SourceFeed, Position: 1},
+	})
+	states, _ := st.Sources(ctx)
+	for _, jitter := range []float64{0, 0.999} {
+		p := New(Config{Now: func() time.Time { return now }, Jitter: func() float64 { return jitter }}, st, fetch.New(fetch.Config{UserAgent: "sitrep-test"}))
+		p.Round(ctx, states, nil)
+		for name, interval := range map[string]time.Duration{"Hourly": time.Hour, "Default": 30 * time.Minute} {
+			s, _ := st.Source(ctx, name)
+			wait := s.NextDue.Sub(now)
+			if wait < interval*9/10 || wait > interval*11/10 || s.LastError != "" {
+				t.Errorf("%s (jitter %v): next poll in %v (error %q), want %v ± 10%%", name, jitter, wait, s.LastError, interval)
+			}
+		}
+	}
+}
