@@ -90,6 +90,11 @@ func TestPageMetadata(t *testing.T) {
 			"Readout of the call", "", "2023-09-07T01:10:00Z"},
 		{"time element", `<html><head><title>Plain title of article</title></head><body><article><time datetime="2023-09-06">6 Sep</time>` + body + `</article></body></html>`,
 			"Plain title of article", "", "2023-09-06T00:00:00Z"},
+		{"only a visible date", `<html><head><title>Plain title of article</title></head><body><article><h1>Plain title of article</h1>
+			<div class="info"><span class="date">Sep. 6, 2023</span> | Public Affairs</div>` + body + `</article></body></html>`,
+			"Plain title of article", "", "2023-09-06T00:00:00Z"},
+		{"no date at all", `<html><head><title>Plain title of article</title></head><body><article>` + body + `</article></body></html>`,
+			"Plain title of article", "", ""},
 	}
 	base, _ := url.Parse("http://example.org/x/y")
 	for _, tt := range tests {

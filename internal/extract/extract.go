@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"codeberg.org/readeck/go-readability/v2"
+	"github.com/markusmobius/go-htmldate"
 	trafilatura "github.com/markusmobius/go-trafilatura"
 	"github.com/sitrep/sitrep/internal/model"
 	"golang.org/x/net/html"
@@ -68,6 +69,9 @@ func candidates(src []byte, opts Options) (views, error) {
 		Published: m.publishedTime(),
 		Canonical: resolveCanonical(m.canonical, opts.URL),
 	}}
+	if v.res.Published.IsZero() {
+		v.res.Published = visibleDate(doc, opts.URL)
+	}
 	prune(doc)
 	v.rb = readabilityBlocks(clone(doc), opts.URL) // readability changes the tree it reads
 	tdoc := doc
@@ -101,6 +105,22 @@ func Fragment(src string) []model.Block {
 		root.AppendChild(n)
 	}
 	return renderBlocks(root)
+}
+
+// visibleDate finds the publication date of a page whose metadata has
+// none, in what the page shows ("Sep. 6, 2023" by the title, a dated URL)
+// with go-htmldate. It is slower than reading metadata, so it runs only
+// when that fails.
+func visibleDate(doc *html.Node, u *url.URL) time.Time {
+	opts := htmldate.Options{UseOriginalDate: true}
+	if u != nil && (u.Scheme == "http" || u.Scheme == "https") {
+		opts.URL = u.String()
+	}
+	res, err := htmldate.FromDocument(doc, opts)
+	if err != nil || res.IsZero() {
+		return time.Time{}
+	}
+	return res.DateTime.UTC()
 }
 
 func trafilaturaBlocks(doc *html.Node, u *url.URL) []model.Block {
