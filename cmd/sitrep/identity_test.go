@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // site is a small web of handlers a test rewires between rounds, counting
@@ -232,5 +233,170 @@ func TestFullTextInFeed(t *testing.T) {
 	}
 	if n := s.count("/news/criminals-stopped"); n != 0 {
 		t.Errorf("the page was downloaded %d times although the feed carries the article", n)
+	}
+}
+
+func (s *site) redirect(path, to string, code int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pages[path] = func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, to, code) }
+}
+
+func (s *site) status(path string, code int, header map[string]string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.pages[path] = func(w http.ResponseWriter, r *http.Request) {
+		for k, v := range header {
+			w.Header().Set(k, v)
+		}
+		http.Error(w, http.StatusText(code), code)
+	}
+}
+
+func TestIdentityRedirects(t *testing.T) {
+	t.Run("a link that redirects to the home page stores nothing", func(t *testing.T) {
+		s := newSite(t)
+		s.set("/feed", "application/rss+xml", rss(item("Alpha", "BASE/news/a", ""), item("Beta", "BASE/news/b", ""), item("Gamma", "BASE/news/c", "")))
+		s.set("/", "text/html", article("Welcome to the Agency", "BASE/"))
+		s.redirect("/news/a", "/", http.StatusFound)
+		s.redirect("/news/b", "/", http.StatusFound)
+		s.set("/news/c", "text/html", article("Gamma", "BASE/news/c"))
+		db := filepath.Join(t.TempDir(), "db")
+		out := fetchOK(t, db, s.sources(t, "sources:\n  - name: S\n    url: BASE/feed\n"))
+		got := titles(export(t, db))
+		if len(got) != 1 || got["Gamma"].URL != s.URL+"/news/c" {
+			t.Errorf("stored %v", got)
+		}
+		if !strings.Contains(out, "S: 1 new, 0 updated, 0 unchanged, 2 failed") || !strings.Contains(out, "not an article") {
+			t.Errorf("summary: %s", out)
+		}
+	})
+	t.Run("links redirecting to one shared page are not merged", func(t *testing.T) {
+		for range 3 { // the race this guards against showed in a few runs of 30
+			s := newSite(t)
+			var items []string
+			for i := range 8 {
+				name := fmt.Sprintf("Story number %d about a distinct operation %c", i, 'A'+i)
+				items = append(items, item(name, fmt.Sprintf("BASE/news/article.aspx?id=%d", i), ""))
+				s.set("/news/article.aspx", "text/html", article("Shared", "BASE/news/article.aspx"))
+			}
+			s.set("/feed", "application/rss+xml", rss(items...))
+			db := filepath.Join(t.TempDir(), "db")
+			fetchOK(t, db, s.sources(t, "sources:\n  - name: S\n    url: BASE/feed\n"))
+			if got := titles(export(t, db)); len(got) != 8 {
+				t.Fatalf("stored %d articles, want 8", len(got))
+			}
+		}
+	})
+	t.Run("a GUID follows an article whose link changed", func(t *testing.T) {
+		s := newSite(t)
+		s.set("/feed", "application/rss+xml", rss(item("Operation Alpha", "BASE/news/123-operation-alpha", "tag:agency.example,2024:123")))
+		s.set("/news/123-operation-alpha", "text/html", article("Operation Alpha", "BASE/news/123-operation-alpha"))
+		db := filepath.Join(t.TempDir(), "db")
+		src := s.sources(t, "sources:\n  - name: S\n    url: BASE/feed\n")
+		fetchOK(t, db, src)
+		s.set("/feed", "application/rss+xml", rss(item("Operation Alpha: 40 arrests", "BASE/news/123-operation-alpha-40-arrests", "tag:agency.example,2024:123")))
+		s.set("/news/123-operation-alpha-40-arrests", "text/html", article("Operation Alpha: 40 arrests", "BASE/news/123-operation-alpha-40-arrests"))
+		out := fetchOK(t, db, src)
+		arts := export(t, db)
+		if len(arts) != 1 || arts[0].Title != "Operation Alpha: 40 arrests" {
+			t.Errorf("after the slug changed (%s): %+v", strings.TrimSpace(out), arts)
+		}
+	})
+}
+
+func TestArticleRetries(t *testing.T) {
+	t.Run("a teaser kept for want of page text is retried the next day", func(t *testing.T) {
+		s := newSite(t)
+		s.set("/feed", "application/rss+xml", rss(item("Alpha", "BASE/a", "")))
+		s.set("/a", "text/html", `<html><body><div id="app"></div><noscript>Enable JavaScript</noscript></body></html>`)
+		db := filepath.Join(t.TempDir(), "db")
+		src := s.sources(t, "sources:\n  - name: S\n    url: BASE/feed\n")
+		fetchOK(t, db, src)
+		s.set("/a", "text/html", article("Alpha", "BASE/a"))
+		// A feed change the same day does not bring the page back...
+		s.set("/feed", "application/rss+xml", rss(item("Alpha", "BASE/a", ""), item("Beta", "BASE/b", "")))
+		s.set("/b", "text/html", article("Beta", "BASE/b"))
+		fetchOK(t, db, src)
+		if n := s.count("/a"); n != 1 {
+			t.Errorf("the app shell was read %d times the same day, want 1", n)
+		}
+		// ...the next day does.
+		s.set("/feed", "application/rss+xml", rss(item("Alpha", "BASE/a", ""), item("Beta", "BASE/b", ""), item("Gamma", "BASE/c", "")))
+		s.set("/c", "text/html", article("Gamma", "BASE/c"))
+		tomorrow := func() time.Time { return time.Now().Add(25 * time.Hour) }
+		if _, _, err := sitrepAt(t, tomorrow, "fetch", "--db", db, "--sources", src, "--host-delay", "0"); err != nil {
+			t.Fatal(err)
+		}
+		if a := titles(export(t, db))["Alpha"]; a.SummaryOnly || !strings.Contains(a.Body, "operation involved officers") {
+			t.Errorf("next day: %+v", a)
+		}
+	})
+	t.Run("a dead link does not cost the feed its 304s", func(t *testing.T) {
+		s := newSite(t)
+		s.set("/feed", "application/rss+xml", rss(item("Alpha", "BASE/a", ""), item("Gone", "BASE/gone", "")))
+		s.set("/a", "text/html", article("Alpha", "BASE/a"))
+		db := filepath.Join(t.TempDir(), "db")
+		src := s.sources(t, "sources:\n  - name: S\n    url: BASE/feed\n")
+		if out := fetchOK(t, db, src); !strings.Contains(out, "1 new, 0 updated, 0 unchanged, 1 failed") {
+			t.Errorf("first round: %s", out)
+		}
+		if out := fetchOK(t, db, src); !strings.Contains(out, "(not modified)") {
+			t.Errorf("second round: %s, want the feed's 304", out)
+		}
+	})
+	t.Run("a server error is retried with the feed read again", func(t *testing.T) {
+		s := newSite(t)
+		s.set("/feed", "application/rss+xml", rss(item("Alpha", "BASE/a", "")))
+		s.status("/a", http.StatusInternalServerError, nil)
+		db := filepath.Join(t.TempDir(), "db")
+		src := s.sources(t, "sources:\n  - name: S\n    url: BASE/feed\n")
+		fetchOK(t, db, src)
+		s.set("/a", "text/html", article("Alpha", "BASE/a"))
+		if out := fetchOK(t, db, src); !strings.Contains(out, "S: 1 new") {
+			t.Errorf("second round: %s", out)
+		}
+	})
+	t.Run("a host that asks to wait is left alone for the rest of the poll", func(t *testing.T) {
+		s := newSite(t)
+		var items []string
+		for i := range 20 {
+			items = append(items, item(fmt.Sprintf("Item %d", i), fmt.Sprintf("BASE/a/%d", i), ""))
+			s.status(fmt.Sprintf("/a/%d", i), http.StatusTooManyRequests, map[string]string{"Retry-After": "3600"})
+		}
+		s.set("/feed", "application/rss+xml", rss(items...))
+		db := filepath.Join(t.TempDir(), "db")
+		out := fetchOK(t, db, s.sources(t, "sources:\n  - name: S\n    url: BASE/feed\n    per_host: 1\n"))
+		asked := 0
+		for i := range 20 {
+			asked += s.count(fmt.Sprintf("/a/%d", i))
+		}
+		if asked > 3 || !strings.Contains(out, "20 failed") {
+			t.Errorf("%d pages requested after a 429 asking for an hour (%s)", asked, strings.TrimSpace(out))
+		}
+	})
+}
+
+func TestDiscoveredFeedSoft404(t *testing.T) {
+	s := newSite(t)
+	s.set("/news", "text/html", `<html><head><link rel="alternate" type="application/rss+xml" href="/news/rss.xml"></head><body>News</body></html>`)
+	s.set("/news/rss.xml", "application/rss+xml", rss(item("Alpha", "BASE/a", "")))
+	s.set("/a", "text/html", article("Alpha", "BASE/a"))
+	db := filepath.Join(t.TempDir(), "db")
+	src := s.sources(t, "sources:\n  - name: S\n    url: BASE/news\n")
+	fetchOK(t, db, src)
+	// The feed now sends readers to the shop's home page, full of links.
+	s.redirect("/news/rss.xml", "/", http.StatusMovedPermanently)
+	var links strings.Builder
+	for i := range 5 {
+		fmt.Fprintf(&links, `<a href="/news/shop-product-%d">Product %d</a>`, i, i)
+	}
+	s.set("/", "text/html", "<html><body>"+links.String()+"</body></html>")
+	out, _, _ := sitrep(t, "fetch", "--db", db, "--sources", src, "--host-delay", "0", "--retries", "0")
+	if got := export(t, db); len(got) != 1 {
+		t.Errorf("after the soft 404 (%s): %d articles, want the 1 stored before", strings.TrimSpace(out), len(got))
+	}
+	if !strings.Contains(out, "error:") {
+		t.Errorf("the dead feed was not reported: %s", out)
 	}
 }

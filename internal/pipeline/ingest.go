@@ -25,17 +25,17 @@ import (
 func (p *Pipeline) ingest(ctx context.Context, src model.SourceState, e model.Entry, tm *Timing) (store.Outcome, bool, error) {
 	t0 := time.Now()
 	defer func() { tm.Store = time.Since(t0) - tm.Fetch - tm.Extract }()
-	// Identity: the entry's link, else its GUID. A GUID is not looked up
-	// when there is a link: sites number their items per feed, and two
-	// articles that share a GUID must not be merged.
 	key := entryKey(e, src)
 	if key == "" {
 		return 0, false, fmt.Errorf("an entry of %s has neither link nor GUID", src.URL)
 	}
 	fp := "fp:" + src.Name + ":" + fingerprint(e)
+	// A teaser kept because the page had no text is tried again, but at
+	// most once a day: some sites always serve an app shell.
+	fpRetry := fp + ":" + p.cfg.Now().UTC().Format("2006-01-02")
 
 	// The same entry from the same feed as last time: nothing to do.
-	if _, err := p.store.FindArticle(ctx, fp); err == nil {
+	if _, err := p.store.FindArticle(ctx, fp, fpRetry); err == nil {
 		return store.Unchanged, false, nil
 	} else if !errors.Is(err, store.ErrNotFound) {
 		return 0, false, fmt.Errorf("%s: %w", key, err)
@@ -45,33 +45,66 @@ func (p *Pipeline) ingest(ctx context.Context, src model.SourceState, e model.En
 		return 0, false, err
 	}
 	defer release()
-	keys := []string{key, fp}
+	keys := []string{key}
+	gk := ""
+	if e.URL != "" && len(e.GUID) >= 6 {
+		// The GUID leads back to an article of this source whose link
+		// changed (a new slug). Short GUIDs are often positions in the
+		// feed, not identities, and are not trusted.
+		gk = guidKey(e, src)
+		keys = append(keys, gk)
+	}
 	ref, err := p.store.FindArticle(ctx, key)
+	if errors.Is(err, store.ErrNotFound) && gk != "" {
+		ref, err = p.store.FindArticle(ctx, gk)
+	}
 	found := err == nil
 	switch {
 	case found && !slices.Contains(ref.Feeds, src.Name):
 		// Stored from another feed: remember this one too, without
 		// downloading the page again.
-		return p.relink(ctx, ref.ID, src, keys)
+		return p.relink(ctx, ref.ID, src, append(keys, fp))
 	case err != nil && !errors.Is(err, store.ErrNotFound):
 		return 0, false, fmt.Errorf("%s: %w", key, err)
 	}
 	// New, or changed in its own feed: build it afresh.
-	a, extra, err := p.build(ctx, src, e, tm)
+	b, err := p.build(ctx, src, e, tm)
 	if err != nil {
 		return 0, false, err
 	}
-	keys = append(keys, extra...)
-	if found && a.SummaryOnly {
+	a := b.article
+	if found && b.noText {
 		// The page gave no text this time (a maintenance page, a cookie
-		// wall): never trade a stored article for a teaser.
-		// It counts as a failure, and the entry's fingerprint is not kept,
-		// so the next poll reads the feed and tries the page again.
+		// wall): never trade a stored article for a teaser. It counts as
+		// a failure, and the entry's fingerprint is not kept, so the next
+		// poll reads the feed and tries the page again.
 		if old, err := p.store.Article(ctx, ref.ID); err == nil && !old.SummaryOnly {
-			if _, _, err := p.relink(ctx, ref.ID, src, slices.DeleteFunc(keys, func(k string) bool { return k == fp })); err != nil {
+			if _, _, err := p.relink(ctx, ref.ID, src, keys); err != nil {
 				return 0, false, err
 			}
 			return 0, false, fmt.Errorf("%s: the page gave no article text this time; the stored article is kept", key)
+		}
+	}
+	if b.noText {
+		keys = append(keys, fpRetry)
+	} else {
+		keys = append(keys, fp)
+	}
+
+	// Deciding the identity and saving are one step: two workers must not
+	// both find a shared canonical URL free and both take it.
+	p.saveMu.Lock()
+	defer p.saveMu.Unlock()
+	if !found {
+		a.URL = key
+		for _, c := range []string{b.canonical, b.final} {
+			if c != "" && c != key && p.free(ctx, c, a.Title) {
+				a.URL = c
+				break
+			}
+		}
+		if e.URL == "" {
+			a.URL = "" // known by its GUID key alone
 		}
 	}
 	_, o, err := p.store.SaveArticle(context.WithoutCancel(ctx), store.Save{Article: a, Feed: src.Name, Keys: keys, Fingerprint: fp})
@@ -79,6 +112,22 @@ func (p *Pipeline) ingest(ctx context.Context, src model.SourceState, e model.En
 		return 0, false, fmt.Errorf("storing %s: %w", key, err)
 	}
 	return o, a.SummaryOnly, nil
+}
+
+// free tells whether url can be the identity of an article titled title:
+// no article has it yet, or the one that has it is the same story (its
+// title alike). A CMS that redirects or canonicalises many articles to one
+// page would otherwise merge them.
+func (p *Pipeline) free(ctx context.Context, url, title string) bool {
+	ref, err := p.store.FindArticle(ctx, url)
+	if errors.Is(err, store.ErrNotFound) {
+		return true
+	}
+	if err != nil {
+		return false
+	}
+	other, err := p.store.Article(ctx, ref.ID)
+	return err == nil && similarTitles(other.Title, title)
 }
 
 // relink records that src lists the stored article id (and the keys that
@@ -96,7 +145,7 @@ func (p *Pipeline) relink(ctx context.Context, id int64, src model.SourceState, 
 }
 
 // entryKey is an entry's identity before its page is read: its link,
-// normalised, else its GUID scoped by site.
+// normalised, else its GUID scoped by source.
 func entryKey(e model.Entry, src model.SourceState) string {
 	if e.URL != "" {
 		return model.NormalizeURL(e.URL)
@@ -107,11 +156,20 @@ func entryKey(e model.Entry, src model.SourceState) string {
 	return ""
 }
 
+// built is an entry's article as build made it, with the URLs that could
+// name it instead of the entry's link.
+type built struct {
+	article model.Article
+	final   string // the page's URL after redirects, if another
+	// canonical is the page's canonical URL when it may be the article's
+	// identity (same site, not a section or home page).
+	canonical string
+	noText    bool // the page was read but gave no article text
+}
+
 // build makes the article of an entry: from the feed's full content when it
-// carries the article, else from the page, else from the feed's teaser. It
-// returns the further keys that lead to the article (the entry's link when
-// a redirect or the canonical URL names it otherwise).
-func (p *Pipeline) build(ctx context.Context, src model.SourceState, e model.Entry, tm *Timing) (model.Article, []string, error) {
+// carries the article, else from the page, else from the feed's teaser.
+func (p *Pipeline) build(ctx context.Context, src model.SourceState, e model.Entry, tm *Timing) (built, error) {
 	a := model.Article{URL: model.NormalizeURL(e.URL), Title: e.Title, Published: e.Published}
 	if a.Published.IsZero() {
 		a.Published = e.Updated
@@ -120,29 +178,33 @@ func (p *Pipeline) build(ctx context.Context, src model.SourceState, e model.Ent
 	if blocks := extract.Fragment(e.Content); fullText(blocks, e) {
 		a.Blocks = blocks
 		tm.Extract += time.Since(t0)
-		return a, nil, nil
+		return built{article: a}, nil
 	}
 	tm.Extract += time.Since(t0)
 	if e.URL == "" {
 		// A feed item with a GUID but no link: the feed's text is all
-		// there is. Its identity is the GUID key.
+		// there is.
 		a.SummaryOnly = true
 		a.Blocks = teaser(e)
 		if a.Title == "" {
 			a.Title = e.GUID
 		}
-		return a, nil, nil
+		return built{article: a}, nil
 	}
 	t0 = time.Now()
 	resp, err := p.client.Get(ctx, fetch.Request{URL: e.URL, Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", PerHost: src.PerHost, HostDelay: src.HostDelay})
 	tm.Fetch += time.Since(t0)
 	if err != nil {
-		return a, nil, err
+		return built{}, err
 	}
-	var extra []string
+	b := built{}
 	if final := model.NormalizeURL(resp.URL); final != a.URL {
-		extra = append(extra, a.URL) // the entry's link leads here too
-		a.URL = final
+		if !pageOf(final, a.URL) {
+			// A soft 404, an embargo, a login: the link leads to the home
+			// page or a section, not to an article. Try again next time.
+			return built{}, fmt.Errorf("%s redirects to %s, which is not an article", e.URL, resp.URL)
+		}
+		b.final = final
 	}
 	var res extract.Result
 	t0 = time.Now()
@@ -161,51 +223,51 @@ func (p *Pipeline) build(ctx context.Context, src model.SourceState, e model.Ent
 		if a.Published.IsZero() {
 			a.Published = res.Published
 		}
-		if c := p.canonical(ctx, res.Canonical, resp.URL, src, a.Title); c != "" && c != a.URL {
-			extra = append(extra, a.URL)
-			a.URL = c
+		if c := sameSiteCanonical(res.Canonical, resp.URL); c != model.NormalizeURL(src.URL) && c != model.NormalizeURL(src.FeedURL) {
+			b.canonical = c
 		}
 	case errors.Is(err, extract.ErrNoContent):
 		// An app shell, an error page, a cookie wall: keep what the feed
 		// said, and say so.
 		a.SummaryOnly = true
 		a.Blocks = teaser(e)
+		b.noText = true
 		if a.Title == "" {
 			a.Title = res.Title
 		}
 	default:
-		return a, nil, fmt.Errorf("extracting %s: %w", resp.URL, err)
+		return built{}, fmt.Errorf("extracting %s: %w", resp.URL, err)
 	}
 	if a.Title == "" {
-		a.Title = a.URL
+		a.Title = resp.URL
 	}
-	return a, extra, nil
+	b.article = a
+	return b, nil
 }
 
-// canonical returns the page's canonical URL when it can be the article's
-// identity: on the same site, not a section or home page, not the source
-// itself, and not already the identity of another article with another
-// title (a CMS that points every canonical at one page would otherwise
-// merge all its articles). "" otherwise.
-func (p *Pipeline) canonical(ctx context.Context, canonical, pageURL string, src model.SourceState, title string) string {
-	c := sameSiteCanonical(canonical, pageURL)
-	if c == "" || c == model.NormalizeURL(src.URL) || c == model.NormalizeURL(src.FeedURL) {
-		return ""
+// similarTitles tells whether two titles name the same story: equal with
+// case and spacing folded, one within the other (a site name added), or
+// sharing most of their words.
+func similarTitles(a, b string) bool {
+	na, nb := strings.ToLower(strings.Join(strings.Fields(a), " ")), strings.ToLower(strings.Join(strings.Fields(b), " "))
+	if na == nb || (len(na) > 0 && len(nb) > 0 && (strings.Contains(na, nb) || strings.Contains(nb, na))) {
+		return true
 	}
-	ref, err := p.store.FindArticle(ctx, c)
-	if err != nil {
-		return c // new, or unknown: take it
+	wa, wb := strings.Fields(na), strings.Fields(nb)
+	if len(wa) == 0 || len(wb) == 0 {
+		return false
 	}
-	other, err := p.store.Article(ctx, ref.ID)
-	if err != nil || !sameTitle(other.Title, title) {
-		return ""
+	set := make(map[string]bool, len(wa))
+	for _, w := range wa {
+		set[w] = true
 	}
-	return c
-}
-
-// sameTitle compares titles with case and spacing folded.
-func sameTitle(a, b string) bool {
-	return strings.EqualFold(strings.Join(strings.Fields(a), " "), strings.Join(strings.Fields(b), " "))
+	common := 0
+	for _, w := range wb {
+		if set[w] {
+			common++
+		}
+	}
+	return 2*common >= len(wa)+len(wb) // Dice coefficient ≥ 0.5
 }
 
 // fullText tells whether a feed's content carries the whole article rather
@@ -249,9 +311,9 @@ func parseURL(s string) *url.URL {
 }
 
 // sameSiteCanonical accepts a page's canonical URL only when it stays on
-// the same site (see siteOf) and names a page, not one of its
-// ancestors: sites that canonicalise every article to their front page or
-// their news section would otherwise merge all articles.
+// the same site (see siteOf) and names a page, not one of its ancestors:
+// sites that canonicalise every article to their front page or their news
+// section would otherwise merge all articles.
 func sameSiteCanonical(canonical, pageURL string) string {
 	if canonical == "" {
 		return ""
@@ -267,11 +329,26 @@ func sameSiteCanonical(canonical, pageURL string) string {
 	if siteOf(c.Hostname()) != siteOf(pu.Hostname()) {
 		return ""
 	}
-	cp, pp := strings.Trim(c.Path, "/"), strings.Trim(pu.Path, "/")
-	if cp != pp && (cp == "" || strings.HasPrefix(pp, cp+"/")) {
+	if !pageOf(canonical, pageURL) {
 		return ""
 	}
 	return model.NormalizeURL(canonical)
+}
+
+// pageOf tells whether target can name the page at link rather than one of
+// its ancestors: a redirect or canonical link from /news/2024/story to / or
+// /news/ says nothing about the story.
+func pageOf(target, link string) bool {
+	t, err1 := url.Parse(target)
+	l, err2 := url.Parse(link)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	tp, lp := strings.Trim(t.Path, "/"), strings.Trim(l.Path, "/")
+	if tp == lp {
+		return true
+	}
+	return tp != "" && !strings.HasPrefix(lp, tp+"/")
 }
 
 // siteOf is a host without the prefixes that name the same site for
@@ -288,24 +365,18 @@ func siteOf(host string) string {
 	return host
 }
 
-// guidKey scopes a feed GUID by the entry's host (the feed's host when the
-// entry has no link): GUIDs such as "1234" are only unique within one site.
+// guidKey scopes a feed GUID by its source: GUIDs such as "1234" are only
+// unique within one feed.
 func guidKey(e model.Entry, src model.SourceState) string {
-	link := e.URL
-	if link == "" {
-		link = src.URL
-	}
-	host := ""
-	if u, err := url.Parse(link); err == nil {
-		host = strings.ToLower(u.Host)
-	}
-	return "guid:" + host + ":" + e.GUID
+	return "guid:" + src.Name + ":" + e.GUID
 }
 
-// fingerprint summarises what a feed says of an entry.
+// fingerprint summarises what a feed says of an entry that matters: its
+// normalised link, GUID, title, publication date, teaser and content. Not
+// the update time, which some feeds stamp with the time they were rendered.
 func fingerprint(e model.Entry) string {
 	h := sha256.New()
-	for _, s := range []string{e.URL, e.GUID, e.Title, e.Published.UTC().Format(time.RFC3339), e.Updated.UTC().Format(time.RFC3339), e.Summary, e.Content} {
+	for _, s := range []string{model.NormalizeURL(e.URL), e.GUID, e.Title, e.Published.UTC().Format(time.RFC3339), e.Summary, e.Content} {
 		h.Write([]byte(s))
 		h.Write([]byte{0})
 	}

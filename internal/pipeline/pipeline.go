@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"math/rand/v2"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -91,6 +92,9 @@ type Pipeline struct {
 	// the second waits, then finds it stored.
 	mu   sync.Mutex
 	busy map[string]chan struct{}
+	// saveMu makes choosing an article's identity and saving it one step.
+	// Saves are serialised by the store's single writer anyway.
+	saveMu sync.Mutex
 }
 
 // New returns a pipeline over a store and the one outbound HTTP client.
@@ -262,6 +266,11 @@ func (p *Pipeline) Serve(ctx context.Context, onReport func(Report)) error {
 	pool := p.startWorkers(ctx)
 	defer pool.stop()
 	claimed := make(chan model.SourceState)
+	// polling holds the sources this process is polling: a poll that
+	// outlasts its lease must not be joined by a second one when the
+	// source is claimed again.
+	var mu sync.Mutex
+	polling := map[string]bool{}
 	var wg sync.WaitGroup
 	for range p.cfg.SourceWorkers {
 		wg.Add(1)
@@ -270,6 +279,9 @@ func (p *Pipeline) Serve(ctx context.Context, onReport func(Report)) error {
 			for src := range claimed {
 				r := p.poll(ctx, pool, src, nil)
 				p.record(ctx, src, r)
+				mu.Lock()
+				delete(polling, src.Name)
+				mu.Unlock()
 				if onReport != nil {
 					onReport(r)
 				}
@@ -301,6 +313,13 @@ func (p *Pipeline) Serve(ctx context.Context, onReport func(Report)) error {
 			continue
 		}
 		failures = 0
+		mu.Lock()
+		due = slices.DeleteFunc(due, func(s model.SourceState) bool {
+			busy := polling[s.Name]
+			polling[s.Name] = true
+			return busy
+		})
+		mu.Unlock()
 		for i, src := range due {
 			select {
 			case claimed <- src:
@@ -309,6 +328,11 @@ func (p *Pipeline) Serve(ctx context.Context, onReport func(Report)) error {
 				for _, left := range due[i:] {
 					p.release(ctx, left.Name)
 				}
+				mu.Lock()
+				for _, left := range due[i:] {
+					delete(polling, left.Name)
+				}
+				mu.Unlock()
 				return nil
 			}
 		}

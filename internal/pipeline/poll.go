@@ -51,13 +51,14 @@ func (p *Pipeline) poll(ctx context.Context, pool *workerPool, src model.SourceS
 	}
 	if resp.NotModified {
 		r.NotModified = true
+		r.ETag, r.LastModified = resp.ETag, resp.LastModified // a 304 may send new ones
 		return r
 	}
 	t0 = time.Now()
 	var entries []model.Entry
 	err = safely(resp.URL, func() (err error) {
 		var via *fetch.Response
-		entries, via, err = p.entries(ctx, src, resp)
+		entries, via, err = p.entries(ctx, src, resp, target != src.URL)
 		if via != nil && via != resp {
 			r.FeedURL = via.URL // found on the page: poll it directly from now on
 		}
@@ -86,16 +87,30 @@ func (p *Pipeline) poll(ctx context.Context, pool *workerPool, src model.SourceS
 
 	var mu sync.Mutex
 	var wg sync.WaitGroup
-	slots := make(chan struct{}, 2*max(src.PerHost, p.cfg.PerHost))
+	perHost := p.cfg.PerHost
+	if src.PerHost > 0 {
+		perHost = src.PerHost
+	}
+	slots := make(chan struct{}, 2*perHost)
+	retryLater := false // a transient article failure: read the feed again next time
+	waitHost := false   // the host asked us to wait (429/503 with a long Retry-After)
 	for _, e := range entries {
 		select {
 		case slots <- struct{}{}:
 		case <-ctx.Done():
 		}
-		if ctx.Err() != nil {
+		mu.Lock()
+		stop := waitHost
+		mu.Unlock()
+		if ctx.Err() != nil || stop {
+			// Not tried: the next poll reads the feed again for them.
 			mu.Lock()
 			r.Failed++
+			retryLater = true
 			mu.Unlock()
+			if stop {
+				<-slots
+			}
 			continue
 		}
 		wg.Add(1)
@@ -112,6 +127,14 @@ func (p *Pipeline) poll(ctx context.Context, pool *workerPool, src model.SourceS
 				r.Failed++
 				if r.ArticleErr == nil {
 					r.ArticleErr = err
+				}
+				if transient(err) {
+					retryLater = true
+				}
+				var se *fetch.StatusError
+				if errors.As(err, &se) && se.RetryAfter > 0 {
+					waitHost = true
+					r.RetryAfter = max(r.RetryAfter, se.RetryAfter)
 				}
 			default:
 				switch o {
@@ -141,9 +164,11 @@ func (p *Pipeline) poll(ctx context.Context, pool *workerPool, src model.SourceS
 		}
 	}
 	wg.Wait()
-	if r.Failed > 0 {
+	if retryLater {
 		// Forget the validators so that the next poll reads the feed again
-		// and retries the articles that failed, instead of a 304.
+		// and retries the articles that failed, instead of a 304. Not for
+		// permanent failures (a dead link, a page robots.txt forbids): they
+		// would cost the feed its 304s for ever.
 		r.ETag, r.LastModified = "", ""
 	}
 	if ctx.Err() != nil && r.Err == nil {
@@ -156,7 +181,7 @@ func (p *Pipeline) poll(ctx context.Context, pool *workerPool, src model.SourceS
 // response they came from (its validators are the ones to keep). A source
 // of type feed that turns out to be an HTML page is followed to the feed
 // the page advertises, else read as a listing page.
-func (p *Pipeline) entries(ctx context.Context, src model.SourceState, resp *fetch.Response) ([]model.Entry, *fetch.Response, error) {
+func (p *Pipeline) entries(ctx context.Context, src model.SourceState, resp *fetch.Response, discovered bool) ([]model.Entry, *fetch.Response, error) {
 	if src.Type == model.SourceHTML {
 		es, err := feed.Links(resp.Body, resp.URL, src.Links)
 		if err != nil {
@@ -174,7 +199,10 @@ func (p *Pipeline) entries(ctx context.Context, src model.SourceState, resp *fet
 	if err == nil {
 		return f.Entries, resp, nil
 	}
-	if !errors.Is(err, feed.ErrNotFeed) {
+	if !errors.Is(err, feed.ErrNotFeed) || discovered {
+		// A feed found on the page earlier that is no feed now (a soft
+		// 404 to the home page) is not read as a listing: the caller
+		// starts again from the source's page.
 		return nil, nil, err // it names the feed
 	}
 	if links := feed.Discover(resp.Body, resp.URL); len(links) > 0 {
@@ -209,4 +237,15 @@ func dedupe(entries []model.Entry, src model.SourceState) []model.Entry {
 		out = append(out, e)
 	}
 	return out
+}
+
+// transient tells whether an article's failure may pass by itself (a
+// timeout, a server error, a rate limit), so that it is worth reading the
+// feed again next time, rather than a permanent one (404, 410, robots.txt).
+func transient(err error) bool {
+	var se *fetch.StatusError
+	if errors.As(err, &se) {
+		return se.Code == 408 || se.Code == 429 || se.Code >= 500
+	}
+	return !errors.Is(err, fetch.ErrDisallowed) && !errors.Is(err, fetch.ErrTooLarge) && !errors.Is(err, fetch.ErrBadURL)
 }

@@ -106,7 +106,9 @@ type Store interface {
 	// SyncSources makes the stored sources match the configured ones:
 	// new names are added (due at once), known ones updated with their
 	// polling state kept, and names no longer configured removed from
-	// polling (their articles stay). It returns nothing else.
+	// polling (their articles stay). A source whose URL, type or link
+	// selector changed forgets its validators (ETag, Last-Modified) and,
+	// with a new URL or type, its discovered feed.
 	SyncSources(ctx context.Context, sources []model.Source) error
 
 	// Sources returns every configured source with its state and article

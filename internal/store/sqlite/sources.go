@@ -42,8 +42,9 @@ func scanSource(r scanner) (model.SourceState, error) {
 // SyncSources makes the stored sources match the configured ones: new names
 // are added due at once, known ones get their new settings with their
 // polling state kept, and names no longer configured are dropped (with
-// their state; their articles stay). A source whose URL changed loses its
-// ETag and Last-Modified: validators belong to the old URL.
+// their state; their articles stay). A source whose URL, type or link
+// selector changed loses its ETag and Last-Modified, so that the next poll
+// reads it anew (a 304 would hide the new settings).
 func (s *Store) SyncSources(ctx context.Context, sources []model.Source) error {
 	seen := make(map[string]bool, len(sources))
 	for _, src := range sources {
@@ -60,9 +61,9 @@ func (s *Store) SyncSources(ctx context.Context, sources []model.Source) error {
 			(name, url, type, links, interval_ms, per_host, host_delay_ms, position)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (name) DO UPDATE SET
-				etag = iif(url = excluded.url, etag, ''),
-				last_modified = iif(url = excluded.url, last_modified, ''),
-				feed_url = iif(url = excluded.url, feed_url, ''),
+				etag = iif(url = excluded.url AND type = excluded.type AND links = excluded.links, etag, ''),
+				last_modified = iif(url = excluded.url AND type = excluded.type AND links = excluded.links, last_modified, ''),
+				feed_url = iif(url = excluded.url AND type = excluded.type, feed_url, ''),
 				url = excluded.url, type = excluded.type, links = excluded.links,
 				interval_ms = excluded.interval_ms, per_host = excluded.per_host,
 				host_delay_ms = excluded.host_delay_ms, position = excluded.position`)

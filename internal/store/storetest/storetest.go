@@ -475,6 +475,13 @@ func testReportValidators(t *testing.T, s store.Store) {
 			t.Errorf("feed step %d: FeedURL = %q, want %q", i, got, st.want)
 		}
 	}
+	mustReport(t, s, "A", store.PollResult{At: t0.Add(2 * time.Hour), ETag: `"v9"`, FeedURL: "https://example.org/A/rss"})
+	reselected := sources("A")
+	reselected[0].Links = "div.news a"
+	mustSync(t, s, reselected)
+	if got := mustSource(t, s, "A"); got.ETag != "" || got.FeedURL != "https://example.org/A/rss" {
+		t.Errorf("after a selector change: ETag %q, FeedURL %q; want no ETag, the feed kept", got.ETag, got.FeedURL)
+	}
 	moved := sources("A")
 	moved[0].URL = "https://example.org/elsewhere"
 	mustSync(t, s, moved)
