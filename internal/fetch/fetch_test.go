@@ -845,7 +845,7 @@ func TestQueueingIsNotATimeout(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", text("ok"))
 	s := newSite(t, mux)
-	c := testClient(Config{PerHost: 1, HostDelay: 100 * time.Millisecond, Timeout: 150 * time.Millisecond}, nil)
+	c := testClient(Config{PerHost: 1, HostDelay: 200 * time.Millisecond, Timeout: 300 * time.Millisecond}, nil)
 	var wg sync.WaitGroup
 	errs := make(chan error, 5)
 	for i := range 5 {
@@ -860,7 +860,7 @@ func TestQueueingIsNotATimeout(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		if err != nil {
-			t.Errorf("a request that queued ~500 ms for its slot failed: %v", err)
+			t.Errorf("a request that queued ~800 ms for its slot failed: %v", err)
 		}
 	}
 }
