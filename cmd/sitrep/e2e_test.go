@@ -327,6 +327,14 @@ func TestDigest(t *testing.T) {
 	if _, _, err := sitrep(t, "fetch", "--db", db, "--sources", writeSources(t, s, true), "--source", "Nope"); err == nil {
 		t.Error("fetch --source of an unknown source succeeded")
 	}
+	// export takes the documented flags too.
+	jsonl := mustSitrep(t, "export", "--db", db, "--format", "jsonl", "--since", "2024-10-14", "--source", "NATO")
+	if n := strings.Count(jsonl, "\n"); n != 1 || !strings.Contains(jsonl, `"title":"Secretary General praises Latvia for its contributions to NATO"`) {
+		t.Errorf("export --format jsonl --since --source: %q", jsonl)
+	}
+	if _, _, err := sitrep(t, "export", "--db", db, "--format", "csv"); err == nil {
+		t.Error("export --format csv succeeded")
+	}
 	recent := mustSitrep(t, "digest", "--db", db, "--since", "2024-10-14")
 	if n := strings.Count(recent, "\n\nSource: "); n != 4 {
 		t.Errorf("digest --since 2024-10-14: %d articles, want 4", n)

@@ -91,7 +91,7 @@ func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 // cmdExport prints one JSON object per stored article.
 func cmdExport(ctx context.Context, e env, args []string) error {
 	var c config
-	fs := newFlags("export", e, &c, "db", "since", "source", "order")
+	fs := newFlags("export", e, &c, "db", "since", "source", "order", "format")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
