@@ -107,7 +107,7 @@ func (p *Pipeline) ingest(ctx context.Context, src model.SourceState, e model.En
 			a.URL = "" // known by its GUID key alone
 		}
 	}
-	_, o, err := p.store.SaveArticle(context.WithoutCancel(ctx), store.Save{Article: a, Feed: src.Name, Keys: keys, Fingerprint: fp})
+	_, o, err := p.store.SaveArticle(context.WithoutCancel(ctx), store.Save{Article: a, Feed: src.Name, Keys: keys})
 	if err != nil {
 		return 0, false, fmt.Errorf("storing %s: %w", key, err)
 	}

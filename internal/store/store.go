@@ -46,14 +46,10 @@ type Save struct {
 	Article model.Article // ID, Source, Feeds, Fetched and Updated are set by the store
 	Feed    string        // the source that listed it this time
 	// Keys are further lookup keys that lead to this article: the entry's
-	// link before redirects and canonicalisation, the feed GUID. FindArticle
-	// answers for any of them, so a page already stored is not downloaded
-	// again.
+	// link before redirects and canonicalisation, the feed GUID, a
+	// fingerprint of what a feed said of it. FindArticle answers for any of
+	// them, so a page already stored is not downloaded again.
 	Keys []string
-	// Fingerprint summarises what the feed said of the entry (title, dates,
-	// teaser, content). A later poll with another fingerprint is a reason to
-	// look at the article again.
-	Fingerprint string
 	// Imported marks articles read from digest files, which have no URL:
 	// their identity is their first key.
 	Imported bool
@@ -62,10 +58,9 @@ type Save struct {
 // ArticleRef is the little the pipeline needs to decide whether an entry is
 // already stored.
 type ArticleRef struct {
-	ID          int64
-	URL         string
-	Fingerprint string
-	Feeds       []string
+	ID    int64
+	URL   string
+	Feeds []string
 }
 
 // Order of ListArticles results.

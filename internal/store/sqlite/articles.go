@@ -19,7 +19,7 @@ import (
 // writeStmts are SaveArticle's statements, prepared once on the single
 // write connection: parsing SQL would otherwise cost more than the writes.
 type writeStmts struct {
-	findKey, load, insert, update, setFingerprint, addKey, addFeed *sql.Stmt
+	findKey, load, insert, update, addKey, addFeed *sql.Stmt
 }
 
 func (w *writeStmts) prepare(ctx context.Context, db *sql.DB) error {
@@ -28,12 +28,11 @@ func (w *writeStmts) prepare(ctx context.Context, db *sql.DB) error {
 		sql string
 	}{
 		{&w.findKey, "SELECT article_id FROM article_keys WHERE key = ?"},
-		{&w.load, "SELECT title, published, summary_only, blocks, fingerprint FROM articles WHERE id = ?"},
-		{&w.insert, `INSERT INTO articles (identity, url, title, published, fetched, updated, summary_only, blocks, fingerprint, imported)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`},
-		{&w.update, `UPDATE articles SET title = ?, published = ?, summary_only = ?, blocks = ?, updated = ?, fingerprint = ?
+		{&w.load, "SELECT title, published, summary_only, blocks FROM articles WHERE id = ?"},
+		{&w.insert, `INSERT INTO articles (identity, url, title, published, fetched, updated, summary_only, blocks, imported)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`},
+		{&w.update, `UPDATE articles SET title = ?, published = ?, summary_only = ?, blocks = ?, updated = ?
 			WHERE id = ?`},
-		{&w.setFingerprint, "UPDATE articles SET fingerprint = ? WHERE id = ?"},
 		{&w.addKey, "INSERT INTO article_keys (key, article_id) VALUES (?, ?) ON CONFLICT DO NOTHING"},
 		{&w.addFeed, "INSERT INTO article_feeds (article_id, feed, first_seen) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"},
 	} {
@@ -48,7 +47,7 @@ func (w *writeStmts) prepare(ctx context.Context, db *sql.DB) error {
 }
 
 func (w *writeStmts) close() {
-	for _, st := range []*sql.Stmt{w.findKey, w.load, w.insert, w.update, w.setFingerprint, w.addKey, w.addFeed} {
+	for _, st := range []*sql.Stmt{w.findKey, w.load, w.insert, w.update, w.addKey, w.addFeed} {
 		if st != nil {
 			st.Close()
 		}
@@ -271,7 +270,7 @@ func (s *Store) SaveArticle(ctx context.Context, sv store.Save) (int64, store.Ou
 
 		if !found {
 			res, err := tx.StmtContext(ctx, s.stmts.insert).ExecContext(ctx, identity, a.URL, a.Title, published, now, now,
-				boolInt(a.SummaryOnly), blocks, sv.Fingerprint, boolInt(sv.Imported))
+				boolInt(a.SummaryOnly), blocks, boolInt(sv.Imported))
 			if err != nil {
 				return conflict(err)
 			}
@@ -281,29 +280,21 @@ func (s *Store) SaveArticle(ctx context.Context, sv store.Save) (int64, store.Ou
 			outcome = store.Created
 		} else {
 			var (
-				title, oldBlocks, fingerprint string
-				oldPublished                  sql.NullInt64
-				summaryOnly                   int
+				title, oldBlocks string
+				oldPublished     sql.NullInt64
+				summaryOnly      int
 			)
 			if err := tx.StmtContext(ctx, s.stmts.load).QueryRowContext(ctx, id).Scan(
-				&title, &oldPublished, &summaryOnly, &oldBlocks, &fingerprint); err != nil {
+				&title, &oldPublished, &summaryOnly, &oldBlocks); err != nil {
 				return fmt.Errorf("load article %d: %w", id, err)
-			}
-			if sv.Fingerprint != "" {
-				fingerprint = sv.Fingerprint
 			}
 			if title != a.Title || oldPublished != published || (summaryOnly != 0) != a.SummaryOnly || oldBlocks != blocks {
 				if _, err := tx.StmtContext(ctx, s.stmts.update).ExecContext(ctx, a.Title, published,
-					boolInt(a.SummaryOnly), blocks, now, fingerprint, id); err != nil {
+					boolInt(a.SummaryOnly), blocks, now, id); err != nil {
 					return fmt.Errorf("update article %d: %w", id, err)
 				}
 				outcome = store.Updated
 			} else {
-				if sv.Fingerprint != "" {
-					if _, err := tx.StmtContext(ctx, s.stmts.setFingerprint).ExecContext(ctx, fingerprint, id); err != nil {
-						return fmt.Errorf("update article %d: %w", id, err)
-					}
-				}
 				outcome = store.Unchanged
 			}
 		}
@@ -381,9 +372,9 @@ func (s *Store) FindArticle(ctx context.Context, keys ...string) (store.ArticleR
 			ref   store.ArticleRef
 			feeds string
 		)
-		err := s.queryRow(ctx, `SELECT a.id, a.url, a.fingerprint, `+feedsExpr+`
+		err := s.queryRow(ctx, `SELECT a.id, a.url, `+feedsExpr+`
 			FROM article_keys k JOIN articles a ON a.id = k.article_id WHERE k.key = ?`, k).
-			Scan(&ref.ID, &ref.URL, &ref.Fingerprint, &feeds)
+			Scan(&ref.ID, &ref.URL, &feeds)
 		if errors.Is(err, sql.ErrNoRows) {
 			continue
 		}

@@ -24,9 +24,8 @@ func benchArticle(i int) store.Save {
 	return store.Save{
 		Article: model.Article{URL: url, Title: fmt.Sprint("Article ", i),
 			Published: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(i) * time.Minute), Blocks: blocks},
-		Feed:        "Europol",
-		Keys:        []string{url + "?utm_source=rss", fmt.Sprint("urn:europol:", i)},
-		Fingerprint: fmt.Sprintf("%016x", i),
+		Feed: "Europol",
+		Keys: []string{url + "?utm_source=rss", fmt.Sprint("urn:europol:", i), fmt.Sprintf("fp:Europol:%016x", i)},
 	}
 }
 

@@ -48,7 +48,6 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"SaveArticle/NoURL", testSaveNoURL},
 		{"SaveArticle/Feeds", testSaveFeeds},
 		{"SaveArticle/BlocksRoundTrip", testBlocksRoundTrip},
-		{"SaveArticle/Fingerprint", testFingerprint},
 		{"SaveArticle/Concurrent", testSaveConcurrent},
 		{"SaveArticle/ConcurrentDistinct", testSaveConcurrentDistinct},
 		{"FindArticle", testFindArticle},
@@ -747,25 +746,6 @@ func testBlocksRoundTrip(t *testing.T, s store.Store) {
 	}
 }
 
-func testFingerprint(t *testing.T, s store.Store) {
-	a := article("https://example.org/fp", "FP", t0)
-	steps := []struct {
-		fp   string
-		want string
-	}{
-		{"f1", "f1"},
-		{"f2", "f2"},
-		{"", "f2"}, // no fingerprint given: the stored one stays
-	}
-	for _, st := range steps {
-		mustSave(t, s, store.Save{Article: a, Feed: "F", Fingerprint: st.fp})
-		ref, err := s.FindArticle(t.Context(), a.URL)
-		if err != nil || ref.Fingerprint != st.want {
-			t.Errorf("after saving fingerprint %q: FindArticle = %+v, %v; want fingerprint %q", st.fp, ref, err, st.want)
-		}
-	}
-}
-
 func testSaveConcurrent(t *testing.T, s store.Store) {
 	const n = 16
 	a := article("https://example.org/race", "Race", t0)
@@ -850,9 +830,8 @@ func testFindArticle(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	mustSync(t, s, sources("Europol"))
 	a := article("https://europol.example/n/1", "Arrests", t0)
-	id, _ := mustSave(t, s, store.Save{Article: a, Feed: "Europol", Keys: []string{"https://europol.example/n/1?x=1", "urn:guid:1"},
-		Fingerprint: "fp1"})
-	want := store.ArticleRef{ID: id, URL: a.URL, Fingerprint: "fp1", Feeds: []string{"Europol"}}
+	id, _ := mustSave(t, s, store.Save{Article: a, Feed: "Europol", Keys: []string{"https://europol.example/n/1?x=1", "urn:guid:1"}})
+	want := store.ArticleRef{ID: id, URL: a.URL, Feeds: []string{"Europol"}}
 	tests := []struct {
 		keys    []string
 		missing bool

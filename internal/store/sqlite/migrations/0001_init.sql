@@ -45,7 +45,6 @@ CREATE TABLE articles (
     updated      INTEGER NOT NULL,        -- last changed
     summary_only INTEGER NOT NULL DEFAULT 0,
     blocks       TEXT    NOT NULL,        -- JSON of []model.Block: [{"k":"p","t":"..."}]
-    fingerprint  TEXT    NOT NULL DEFAULT '',
     imported     INTEGER NOT NULL DEFAULT 0 -- first stored from a digest file
 );
 
