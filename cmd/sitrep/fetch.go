@@ -42,7 +42,7 @@ func cmdFetch(ctx context.Context, e env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("fetch takes no arguments, got %q", fs.Args())}
 	}
-	p, st, err := setup(ctx, e, c)
+	p, st, err := setup(ctx, e, c, slog.New(slog.NewTextHandler(e.stderr, nil)))
 	if err != nil {
 		return err
 	}
@@ -78,10 +78,7 @@ func cmdFetch(ctx context.Context, e env, args []string) error {
 		if r.OK() {
 			ok++
 		}
-		tm.Fetch += r.Timing.Fetch
-		tm.Parse += r.Timing.Parse
-		tm.Extract += r.Timing.Extract
-		tm.Store += r.Timing.Store
+		tm.Add(r.Timing)
 	}
 	if *stats {
 		fmt.Fprintf(e.stdout, "time (summed over workers): fetch %v, parse %v, extract %v, store %v; round %v\n",
@@ -98,7 +95,7 @@ func cmdFetch(ctx context.Context, e env, args []string) error {
 
 // setup loads the sources, opens the store, makes it know the sources, and
 // builds the pipeline: what fetch and serve share.
-func setup(ctx context.Context, e env, c config) (*pipeline.Pipeline, *sqlite.Store, error) {
+func setup(ctx context.Context, e env, c config, log *slog.Logger) (*pipeline.Pipeline, *sqlite.Store, error) {
 	if c.perHost < 1 {
 		return nil, nil, usageError{fmt.Sprintf("--per-host %d: want at least 1", c.perHost)}
 	}
@@ -117,7 +114,6 @@ func setup(ctx context.Context, e env, c config) (*pipeline.Pipeline, *sqlite.St
 		st.Close()
 		return nil, nil, err
 	}
-	log := slog.New(slog.NewTextHandler(e.stderr, nil))
 	p := pipeline.New(pipeline.Config{Workers: c.workers, PerHost: c.perHost, Now: e.now, Log: log}, st, newClient(c))
 	return p, st, nil
 }

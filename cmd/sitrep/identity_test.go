@@ -55,6 +55,11 @@ func (s *site) set(path, ctype, body string) {
 	}
 }
 
+// feedSource is a sources file with the one source "S" at /feed.
+func (s *site) feedSource(t *testing.T) string {
+	return s.sources(t, "sources:\n  - name: S\n    url: BASE/feed\n")
+}
+
 func (s *site) count(path string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -110,7 +115,7 @@ func TestIdentity(t *testing.T) {
 		s := newSite(t)
 		s.set("/feed", "application/rss+xml", rss(item("One", "", "n-1"), item("Two", "", "n-2"), item("Three", "", "n-3")))
 		db := filepath.Join(t.TempDir(), "db")
-		src := s.sources(t, "sources:\n  - name: S\n    url: BASE/feed\n")
+		src := s.feedSource(t)
 		fetchOK(t, db, src)
 		fetchOK(t, db, src)
 		if got := titles(export(t, db)); len(got) != 3 {
@@ -123,7 +128,7 @@ func TestIdentity(t *testing.T) {
 		s.set("/a", "text/html", article("Alpha", "BASE/a"))
 		s.set("/b", "text/html", article("Beta", "BASE/b"))
 		db := filepath.Join(t.TempDir(), "db")
-		fetchOK(t, db, s.sources(t, "sources:\n  - name: S\n    url: BASE/feed\n"))
+		fetchOK(t, db, s.feedSource(t))
 		got := titles(export(t, db))
 		if len(got) != 2 || !strings.Contains(got["Beta"].Body, "Beta") || !strings.Contains(got["Alpha"].Body, "Alpha") {
 			t.Errorf("got %d articles: %+v", len(got), got)
@@ -138,7 +143,7 @@ func TestIdentity(t *testing.T) {
 		s.set("/news/c", "text/html", article("Gamma", "BASE/news/latest"))
 		s.set("/news/d", "text/html", article("Delta", "BASE/news/latest"))
 		db := filepath.Join(t.TempDir(), "db")
-		fetchOK(t, db, s.sources(t, "sources:\n  - name: S\n    url: BASE/feed\n"))
+		fetchOK(t, db, s.feedSource(t))
 		if got := titles(export(t, db)); len(got) != 4 {
 			t.Errorf("stored %d articles, want 4", len(got))
 		}
@@ -160,7 +165,7 @@ func TestIdentity(t *testing.T) {
 		s.set("/feed", "application/rss+xml", rss(item("Alpha", "BASE/a", "")))
 		s.set("/a", "text/html", article("Alpha", "BASE/a"))
 		db := filepath.Join(t.TempDir(), "db")
-		src := s.sources(t, "sources:\n  - name: S\n    url: BASE/feed\n")
+		src := s.feedSource(t)
 		fetchOK(t, db, src)
 		// The entry changes, and the page is a cookie wall just then.
 		s.set("/feed", "application/rss+xml", rss(item("Alpha (updated)", "BASE/a", "")))
@@ -262,7 +267,7 @@ func TestIdentityRedirects(t *testing.T) {
 		s.redirect("/news/b", "/", http.StatusFound)
 		s.set("/news/c", "text/html", article("Gamma", "BASE/news/c"))
 		db := filepath.Join(t.TempDir(), "db")
-		out := fetchOK(t, db, s.sources(t, "sources:\n  - name: S\n    url: BASE/feed\n"))
+		out := fetchOK(t, db, s.feedSource(t))
 		got := titles(export(t, db))
 		if len(got) != 1 || got["Gamma"].URL != s.URL+"/news/c" {
 			t.Errorf("stored %v", got)
@@ -278,11 +283,11 @@ func TestIdentityRedirects(t *testing.T) {
 			for i := range 8 {
 				name := fmt.Sprintf("Story number %d about a distinct operation %c", i, 'A'+i)
 				items = append(items, item(name, fmt.Sprintf("BASE/news/article.aspx?id=%d", i), ""))
-				s.set("/news/article.aspx", "text/html", article("Shared", "BASE/news/article.aspx"))
 			}
+			s.set("/news/article.aspx", "text/html", article("Shared", "BASE/news/article.aspx"))
 			s.set("/feed", "application/rss+xml", rss(items...))
 			db := filepath.Join(t.TempDir(), "db")
-			fetchOK(t, db, s.sources(t, "sources:\n  - name: S\n    url: BASE/feed\n"))
+			fetchOK(t, db, s.feedSource(t))
 			if got := titles(export(t, db)); len(got) != 8 {
 				t.Fatalf("stored %d articles, want 8", len(got))
 			}
@@ -293,7 +298,7 @@ func TestIdentityRedirects(t *testing.T) {
 		s.set("/feed", "application/rss+xml", rss(item("Operation Alpha", "BASE/news/123-operation-alpha", "tag:agency.example,2024:123")))
 		s.set("/news/123-operation-alpha", "text/html", article("Operation Alpha", "BASE/news/123-operation-alpha"))
 		db := filepath.Join(t.TempDir(), "db")
-		src := s.sources(t, "sources:\n  - name: S\n    url: BASE/feed\n")
+		src := s.feedSource(t)
 		fetchOK(t, db, src)
 		s.set("/feed", "application/rss+xml", rss(item("Operation Alpha: 40 arrests", "BASE/news/123-operation-alpha-40-arrests", "tag:agency.example,2024:123")))
 		s.set("/news/123-operation-alpha-40-arrests", "text/html", article("Operation Alpha: 40 arrests", "BASE/news/123-operation-alpha-40-arrests"))
@@ -311,7 +316,7 @@ func TestArticleRetries(t *testing.T) {
 		s.set("/feed", "application/rss+xml", rss(item("Alpha", "BASE/a", "")))
 		s.set("/a", "text/html", `<html><body><div id="app"></div><noscript>Enable JavaScript</noscript></body></html>`)
 		db := filepath.Join(t.TempDir(), "db")
-		src := s.sources(t, "sources:\n  - name: S\n    url: BASE/feed\n")
+		src := s.feedSource(t)
 		fetchOK(t, db, src)
 		s.set("/a", "text/html", article("Alpha", "BASE/a"))
 		// A feed change the same day does not bring the page back...
@@ -337,7 +342,7 @@ func TestArticleRetries(t *testing.T) {
 		s.set("/feed", "application/rss+xml", rss(item("Alpha", "BASE/a", ""), item("Gone", "BASE/gone", "")))
 		s.set("/a", "text/html", article("Alpha", "BASE/a"))
 		db := filepath.Join(t.TempDir(), "db")
-		src := s.sources(t, "sources:\n  - name: S\n    url: BASE/feed\n")
+		src := s.feedSource(t)
 		if out := fetchOK(t, db, src); !strings.Contains(out, "1 new, 0 updated, 0 unchanged, 1 failed") {
 			t.Errorf("first round: %s", out)
 		}
@@ -350,7 +355,7 @@ func TestArticleRetries(t *testing.T) {
 		s.set("/feed", "application/rss+xml", rss(item("Alpha", "BASE/a", "")))
 		s.status("/a", http.StatusInternalServerError, nil)
 		db := filepath.Join(t.TempDir(), "db")
-		src := s.sources(t, "sources:\n  - name: S\n    url: BASE/feed\n")
+		src := s.feedSource(t)
 		fetchOK(t, db, src)
 		s.set("/a", "text/html", article("Alpha", "BASE/a"))
 		if out := fetchOK(t, db, src); !strings.Contains(out, "S: 1 new") {

@@ -26,7 +26,7 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		return usageError{fmt.Sprintf("serve takes no arguments, got %q", fs.Args())}
 	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	p, st, err := setup(ctx, e, c)
+	p, st, err := setup(ctx, e, c, log)
 	if err != nil {
 		return err
 	}

@@ -12,7 +12,6 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
-	"sync/atomic"
 	"time"
 )
 
@@ -26,11 +25,9 @@ type Config struct {
 
 // Web is a running synthetic web.
 type Web struct {
-	cfg      Config
-	servers  []*http.Server
-	lns      []net.Listener
-	Requests atomic.Int64
-	Bytes    atomic.Int64
+	cfg     Config
+	servers []*http.Server
+	lns     []net.Listener
 }
 
 // Start listens on Hosts loopback ports and serves the web.
@@ -95,8 +92,6 @@ func (w *Web) handler(host int) http.Handler {
 }
 
 func (w *Web) write(rw http.ResponseWriter, ctype, body string) {
-	w.Requests.Add(1)
-	w.Bytes.Add(int64(len(body)))
 	rw.Header().Set("Content-Type", ctype)
 	rw.Header().Set("Last-Modified", modTime.Format(http.TimeFormat))
 	rw.Write([]byte(body))

@@ -135,7 +135,8 @@ type Timing struct {
 	Fetch, Parse, Extract, Store time.Duration
 }
 
-func (t *Timing) add(o Timing) {
+// Add adds o's times to t.
+func (t *Timing) Add(o Timing) {
 	t.Fetch += o.Fetch
 	t.Parse += o.Parse
 	t.Extract += o.Extract
@@ -146,7 +147,6 @@ func (t *Timing) add(o Timing) {
 type Report struct {
 	Source      string
 	NotModified bool // the feed or listing answered 304
-	Entries     int  // entries the feed or listing held
 	New         int
 	Updated     int
 	Unchanged   int

@@ -83,7 +83,6 @@ func (p *Pipeline) poll(ctx context.Context, pool *workerPool, src model.SourceS
 	if len(entries) > p.cfg.MaxEntries {
 		entries = entries[:p.cfg.MaxEntries]
 	}
-	r.Entries = len(entries)
 
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -119,7 +118,7 @@ func (p *Pipeline) poll(ctx context.Context, pool *workerPool, src model.SourceS
 			defer func() { <-slots }()
 			mu.Lock()
 			defer mu.Unlock()
-			r.Timing.add(tm)
+			r.Timing.Add(tm)
 			switch {
 			case errors.Is(err, fetch.ErrDisallowed):
 				r.Skipped++

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -122,17 +123,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		w.Write(body)
 		return
 	}
-	w.Header().Set("ETag", fmt.Sprintf(`"%x"`, fnv(body)))
+	h := fnv.New64a()
+	h.Write(body)
+	w.Header().Set("ETag", fmt.Sprintf(`"%x"`, h.Sum64()))
 	http.ServeContent(w, r, "", mt, bytes.NewReader(body))
-}
-
-func fnv(b []byte) uint64 {
-	h := uint64(14695981039346656037)
-	for _, c := range b {
-		h ^= uint64(c)
-		h *= 1099511628211
-	}
-	return h
 }
 
 // Count returns how many requests the path (with ?query) has had.
