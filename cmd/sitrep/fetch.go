@@ -42,7 +42,7 @@ func cmdFetch(ctx context.Context, e env, args []string) error {
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("fetch takes no arguments, got %q", fs.Args())}
 	}
-	p, st, err := setup(ctx, e, c, slog.New(slog.NewTextHandler(e.stderr, nil)))
+	p, st, _, err := setup(ctx, e, c, slog.New(slog.NewTextHandler(e.stderr, nil)))
 	if err != nil {
 		return err
 	}
@@ -54,7 +54,7 @@ func cmdFetch(ctx context.Context, e env, args []string) error {
 	if *only != "" {
 		one, err := st.Source(ctx, *only)
 		if err != nil {
-			return usageError{fmt.Sprintf("--source %q: no such source in the sources file", *only)}
+			return usageError{fmt.Sprintf("--source %q: no such source (sitrep sources lists them)", *only)}
 		}
 		states = []model.SourceState{one}
 	} else {
@@ -93,29 +93,38 @@ func cmdFetch(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-// setup loads the sources, opens the store, makes it know the sources, and
-// builds the pipeline: what fetch and serve share.
-func setup(ctx context.Context, e env, c config, log *slog.Logger) (*pipeline.Pipeline, *sqlite.Store, error) {
+// setup opens the store, brings its sources up to date and builds the
+// pipeline: what fetch and serve share. With a sources file (--sources, or
+// sources.yaml in the working directory) the file defines the sources and
+// the store is synced to it; it returns the file's path. Without one the
+// store holds them (edited in the web UI or API), and a new database is
+// seeded with the built-in defaults.
+func setup(ctx context.Context, e env, c config, log *slog.Logger) (*pipeline.Pipeline, *sqlite.Store, string, error) {
 	if c.perHost < 1 {
-		return nil, nil, usageError{fmt.Sprintf("--per-host %d: want at least 1", c.perHost)}
+		return nil, nil, "", usageError{fmt.Sprintf("--per-host %d: want at least 1", c.perHost)}
 	}
 	if c.hostDelay < 0 {
-		return nil, nil, usageError{fmt.Sprintf("--host-delay %v: want 0 or more", c.hostDelay)}
+		return nil, nil, "", usageError{fmt.Sprintf("--host-delay %v: want 0 or more", c.hostDelay)}
 	}
-	sources, _, err := loadSources(c)
+	sources, path, err := loadSources(c)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	st, err := openStore(ctx, e, c)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, "", err
 	}
-	if err := st.SyncSources(ctx, sources); err != nil {
+	if path != "" {
+		err = st.SyncSources(ctx, sources)
+	} else {
+		_, err = st.SeedSources(ctx, sources)
+	}
+	if err != nil {
 		st.Close()
-		return nil, nil, err
+		return nil, nil, "", err
 	}
 	p := pipeline.New(pipeline.Config{Workers: c.workers, PerHost: c.perHost, Now: e.now, Log: log}, st, newClient(c))
-	return p, st, nil
+	return p, st, path, nil
 }
 
 func isTerminal(w io.Writer) bool {

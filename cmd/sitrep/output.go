@@ -22,7 +22,10 @@ func filterFrom(c config) (store.Filter, error) {
 	if err != nil {
 		return store.Filter{}, err
 	}
-	f := store.Filter{Since: since, Source: c.source}
+	f := store.Filter{Since: since}
+	if c.source != "" {
+		f.Sources = []string{c.source}
+	}
 	switch c.order {
 	case "", "published":
 		f.Order = store.ByPublished
@@ -72,20 +75,6 @@ func cmdDigest(ctx context.Context, e env, args []string) error {
 	return digest.Write(e.stdout, entries)
 }
 
-// exported is one line of `sitrep export`.
-type exported struct {
-	ID          int64    `json:"id"`
-	URL         string   `json:"url"`
-	Title       string   `json:"title"`
-	Source      string   `json:"source"`
-	Feeds       []string `json:"feeds"`
-	Published   *string  `json:"published"`
-	Fetched     string   `json:"fetched"`
-	Updated     string   `json:"updated"`
-	SummaryOnly bool     `json:"summary_only"`
-	Body        string   `json:"body"`
-}
-
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // cmdExport prints one JSON object per stored article.
@@ -109,16 +98,7 @@ func cmdExport(ctx context.Context, e env, args []string) error {
 	enc := json.NewEncoder(w)
 	enc.SetEscapeHTML(false)
 	for _, a := range arts {
-		x := exported{ID: a.ID, URL: a.URL, Title: a.Title, Source: a.Source, Feeds: a.Feeds,
-			Fetched: rfc3339(a.Fetched), Updated: rfc3339(a.Updated), SummaryOnly: a.SummaryOnly, Body: a.Body()}
-		if x.Feeds == nil {
-			x.Feeds = []string{}
-		}
-		if !a.Published.IsZero() {
-			p := rfc3339(a.Published)
-			x.Published = &p
-		}
-		if err := enc.Encode(x); err != nil {
+		if err := enc.Encode(model.NewRecord(a, false)); err != nil {
 			return err
 		}
 	}

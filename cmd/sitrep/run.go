@@ -22,16 +22,20 @@ const version = "0.1.0"
 const usage = `sitrep watches official security and justice news sources and keeps every article once.
 
 Usage:
-  sitrep serve   [--db FILE] [--sources FILE] [--addr 127.0.0.1:8080]   poll continuously, serve the status page
+  sitrep serve   [--db FILE] [--sources FILE] [--addr 127.0.0.1:8080]   poll continuously, serve the web UI, API and feeds
   sitrep fetch   [--db FILE] [--sources FILE] [--source NAME]          one polling round, then exit
   sitrep digest  [--db FILE] [--since DATE] [--source NAME] [--order published|fetched|imported]
   sitrep export  [--db FILE] [--format jsonl] [--since DATE] [--source NAME]
   sitrep import  [--db FILE] FILE...                                   read digest text files into the store
   sitrep extract [--url URL] [--format text|jsonl] FILE...|-           extract article text from saved pages
+  sitrep search  [--db FILE] [--order relevance|newest|oldest] [--limit N] [--facets] [--format text|jsonl] QUERY...
   sitrep sources [list | import FILE.opml | export]                    the configured sources
+  sitrep token   [create NAME | list | revoke NAME]                   API tokens for writes
+  sitrep user    [set-password NAME | list]                           web UI users
   sitrep version
 
-fetch and serve also take --per-host N, --host-delay DURATION and --workers N.
+fetch and serve also take --per-host N, --host-delay DURATION and --workers N;
+serve takes --read open|closed|auto, --auth-header NAME and --trusted-proxies CIDRS.
 The database defaults to sitrep.db (or $SITREP_DB); sources to sources.yaml in the
 working directory if it exists, else the built-in defaults.
 `
@@ -82,6 +86,12 @@ func runEnv(ctx context.Context, e env, args []string) error {
 		return cmdExtract(ctx, e, rest)
 	case "sources":
 		return cmdSources(ctx, e, rest)
+	case "search":
+		return cmdSearch(ctx, e, rest)
+	case "token":
+		return cmdToken(ctx, e, rest)
+	case "user":
+		return cmdUser(ctx, e, rest)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, "sitrep", version)
 		return nil
@@ -109,6 +119,9 @@ type config struct {
 	order       string
 	format      string
 	url         string
+	read        string
+	authHeader  string
+	proxies     string
 }
 
 // flags declares the named settings on a flag set for one command.
@@ -141,6 +154,10 @@ func newFlags(name string, e env, c *config, which ...string) *flag.FlagSet {
 			fs.StringVar(&c.order, "order", "published", "`order`: published, fetched or imported")
 		case "format":
 			fs.StringVar(&c.format, "format", "", "output `format`")
+		case "web":
+			fs.StringVar(&c.read, "read", "auto", "who may read: `open` (anyone who reaches the server), closed (signed-in users and API tokens), auto (open on a loopback address, closed elsewhere)")
+			fs.StringVar(&c.authHeader, "auth-header", "", "trust this request `header` (e.g. X-Forwarded-User) to name the signed-in user, from --trusted-proxies only")
+			fs.StringVar(&c.proxies, "trusted-proxies", "127.0.0.0/8,::1/128", "comma-separated `CIDRs` of reverse proxies whose --auth-header and X-Forwarded-Proto are believed")
 		case "url":
 			fs.StringVar(&c.url, "url", "", "the page's original `URL` (resolves links, helps date and canonical detection)")
 		}

@@ -7,10 +7,20 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
+	"strings"
 	"time"
+
+	"github.com/sitrep/sitrep/internal/model"
 
 	"github.com/sitrep/sitrep/internal/pipeline"
 	"github.com/sitrep/sitrep/internal/web"
+)
+
+// A test fetch builds this many articles, and gives up after this long.
+const (
+	previewArticles = 5
+	previewTimeout  = 90 * time.Second
 )
 
 // cmdServe polls every source on its own schedule and serves the status
@@ -18,29 +28,47 @@ import (
 // work, lets in-flight writes finish and closes the database.
 func cmdServe(ctx context.Context, e env, args []string) error {
 	var c config
-	fs := newFlags("serve", e, &c, "db", "sources", "polite", "addr")
+	fs := newFlags("serve", e, &c, "db", "sources", "polite", "addr", "web")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("serve takes no arguments, got %q", fs.Args())}
 	}
+	if err := oneOf("read", c.read, "auto", "open", "closed"); err != nil {
+		return err
+	}
+	proxies, err := parsePrefixes(c.proxies)
+	if err != nil {
+		return usageError{fmt.Sprintf("--trusted-proxies: %v", err)}
+	}
 	log := slog.New(slog.NewTextHandler(e.stderr, nil))
-	p, st, err := setup(ctx, e, c, log)
+	p, st, sourcesFile, err := setup(ctx, e, c, log)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	handler, err := web.New(st, e.now, log, version)
-	if err != nil {
-		return err
-	}
 	ln, err := net.Listen("tcp", c.addr)
 	if err != nil {
 		return fmt.Errorf("listening on %s: %w", c.addr, err)
 	}
+	readOpen := c.read == "open" || (c.read == "auto" && isLoopback(ln.Addr()))
+	handler, err := web.New(web.Config{
+		Store: st, Now: e.now, Log: log, Version: version,
+		Preview: func(ctx context.Context, src model.Source) (pipeline.Preview, error) {
+			ctx, cancel := context.WithTimeout(ctx, previewTimeout)
+			defer cancel()
+			return p.Preview(ctx, src, previewArticles)
+		},
+		SourcesFile: sourcesFile, ReadOpen: readOpen,
+		AuthHeader: c.authHeader, TrustedProxies: proxies,
+	})
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
-	log.Info("sitrep serving", "addr", "http://"+ln.Addr().String(), "db", c.db, "version", version)
+	log.Info("sitrep serving", "addr", "http://"+ln.Addr().String(), "db", c.db, "version", version, "read", map[bool]string{true: "open", false: "signed-in only"}[readOpen])
 
 	pollCtx, stopPolling := context.WithCancel(ctx)
 	defer stopPolling()
@@ -81,4 +109,35 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	log.Info("stopped")
 	return runErr
+}
+
+// isLoopback tells whether the server listens on a loopback address only.
+func isLoopback(a net.Addr) bool {
+	ta, ok := a.(*net.TCPAddr)
+	return ok && ta.IP.IsLoopback()
+}
+
+// parsePrefixes reads comma-separated CIDRs (or single addresses).
+func parsePrefixes(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for _, part := range strings.Split(s, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		if !strings.Contains(part, "/") {
+			a, err := netip.ParseAddr(part)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an address or CIDR", part)
+			}
+			out = append(out, netip.PrefixFrom(a, a.BitLen()))
+			continue
+		}
+		p, err := netip.ParsePrefix(part)
+		if err != nil {
+			return nil, fmt.Errorf("%q is not a CIDR like 10.0.0.0/8", part)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }

@@ -73,14 +73,17 @@ func TestServe(t *testing.T) {
 	for time.Now().Before(deadline) && strings.Count(stderr.String(), "msg=polled") < 6 {
 		time.Sleep(20 * time.Millisecond)
 	}
-	code, page := get("/")
+	code, page := get("/sources")
 	if code != 200 {
-		t.Fatalf("status page: %d", code)
+		t.Fatalf("sources page: %d", code)
 	}
-	for _, want := range []string{"NATO", "Europol", "US Defense Joint Chiefs of Staff", "<td class=\"n\">10</td>", "none"} {
+	for _, want := range []string{"NATO", "Europol", "US Defense Joint Chiefs of Staff", ">10</a>", `<span class="ok">ok</span>`} {
 		if !strings.Contains(page, want) {
-			t.Errorf("status page lacks %q", want)
+			t.Errorf("sources page lacks %q", want)
 		}
+	}
+	if code, page := get("/"); code != 200 || !strings.Contains(page, "20 articles") {
+		t.Errorf("latest page: %d, want 200 listing 20 articles", code)
 	}
 	if code, _ := get("/nope"); code != 404 {
 		t.Errorf("/nope: %d, want 404", code)

@@ -398,3 +398,43 @@ func Marshal(sources []model.Source) ([]byte, error) {
 	}
 	return buf.Bytes(), nil
 }
+
+// FieldError is one problem with one setting of a source entered in a form
+// or an API request, named by its sources-file key.
+type FieldError struct {
+	Field string `json:"field"` // name, url, type, links, interval, per_host or host_delay
+	Msg   string `json:"message"`
+}
+
+// Invalid is every problem with one source; it wraps ErrInvalid.
+type Invalid []FieldError
+
+func (v Invalid) Error() string {
+	msgs := make([]string, len(v))
+	for i, f := range v {
+		msgs[i] = f.Msg
+	}
+	return strings.Join(msgs, "; ")
+}
+
+// Unwrap lets errors.Is(err, ErrInvalid) hold.
+func (v Invalid) Unwrap() error { return ErrInvalid }
+
+// Validate checks one source as a sources file would (and fills in the
+// default type): nil, or an Invalid listing each problem.
+func Validate(s *model.Source) error {
+	s.Name = strings.TrimSpace(s.Name)
+	s.URL = strings.TrimSpace(s.URL)
+	s.Links = strings.TrimSpace(s.Links)
+	var v Invalid
+	for _, k := range check(s, false) {
+		v = append(v, FieldError{Field: k.key, Msg: k.msg})
+	}
+	if len(s.Name) > 200 {
+		v = append(v, FieldError{Field: "name", Msg: "name is longer than 200 characters"})
+	}
+	if len(v) > 0 {
+		return v
+	}
+	return nil
+}

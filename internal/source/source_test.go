@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -304,5 +305,39 @@ func TestReadOPMLErrors(t *testing.T) {
 				t.Errorf("err = %v, want prefix %q", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestValidate(t *testing.T) {
+	tests := []struct {
+		src    model.Source
+		fields []string // the fields with problems
+	}{
+		{model.Source{Name: " NATO ", URL: "https://nato.int/feed"}, nil},
+		{model.Source{}, []string{"name", "url"}},
+		{model.Source{Name: "A", URL: "ftp://x/y"}, []string{"url"}},
+		{model.Source{Name: "A", URL: "https://x/", Type: "html", Links: "div["}, []string{"links"}},
+		{model.Source{Name: "A", URL: "https://x/", Links: "a"}, []string{"links"}},
+		{model.Source{Name: "A", URL: "https://x/", Interval: time.Second, PerHost: -1}, []string{"interval", "per_host"}},
+	}
+	for _, tt := range tests {
+		src := tt.src
+		err := Validate(&src)
+		var got []string
+		var inv Invalid
+		if errors.As(err, &inv) {
+			for _, f := range inv {
+				got = append(got, f.Field)
+			}
+		}
+		if !slices.Equal(got, tt.fields) {
+			t.Errorf("Validate(%+v): fields %v (%v), want %v", tt.src, got, err, tt.fields)
+		}
+		if err == nil && (src.Type != model.SourceFeed || src.Name != "NATO") {
+			t.Errorf("Validate did not normalise: %+v", src)
+		}
+		if err != nil && !errors.Is(err, ErrInvalid) {
+			t.Errorf("Validate error %v does not wrap ErrInvalid", err)
+		}
 	}
 }

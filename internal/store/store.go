@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/sitrep/sitrep/internal/model"
+	"github.com/sitrep/sitrep/internal/query"
 )
 
 // Sentinel errors, checked with errors.Is.
@@ -20,6 +21,9 @@ var (
 	ErrConflict = errors.New("conflict")
 	// ErrClosed: the store was closed; no call can succeed any more.
 	ErrClosed = errors.New("store closed")
+	// ErrBadCursor: a paging cursor that this store did not hand out (or
+	// that belongs to another order).
+	ErrBadCursor = errors.New("invalid paging cursor")
 )
 
 // Outcome tells what SaveArticle did.
@@ -74,10 +78,11 @@ const (
 
 // Filter selects articles. Zero values mean no restriction.
 type Filter struct {
-	Since  time.Time // published (else fetched) at or after
-	Source string    // articles any of whose feeds is this source
-	Order  Order
-	Limit  int
+	Since   time.Time // published (else fetched) at or after
+	Until   time.Time // published (else fetched) before
+	Sources []string  // articles listed by any of these sources
+	Order   Order
+	Limit   int
 }
 
 // PollResult is what one poll of a source ended with.
@@ -98,13 +103,44 @@ type PollResult struct {
 // wraps its errors with what it was doing; implementations are safe for
 // concurrent use.
 type Store interface {
+	SourceStore
+	ArticleStore
+	AuthStore
+	// Close releases the database; in-flight writes finish first.
+	Close() error
+}
+
+// SourceStore keeps the sources and their polling state.
+type SourceStore interface {
 	// SyncSources makes the stored sources match the configured ones:
 	// new names are added (due at once), known ones updated with their
 	// polling state kept, and names no longer configured removed from
 	// polling (their articles stay). A source whose URL, type or link
 	// selector changed forgets its validators (ETag, Last-Modified) and,
-	// with a new URL or type, its discovered feed.
+	// with a new URL or type, its discovered feed. It also marks the
+	// sources as seeded (see SeedSources).
 	SyncSources(ctx context.Context, sources []model.Source) error
+
+	// SeedSources adds sources only if this store never held any (a new
+	// database): so that the built-in defaults fill a first installation
+	// but never come back after the user deleted them. It reports whether
+	// it added them.
+	SeedSources(ctx context.Context, sources []model.Source) (bool, error)
+
+	// CreateSource adds one source after the others, due at once.
+	// ErrConflict if the name is taken.
+	CreateSource(ctx context.Context, src model.Source) error
+
+	// UpdateSource changes the settings of the source named name (src.Name
+	// may rename it: its articles follow). Polling state is kept, except
+	// validators and discovered feed as SyncSources says. Position is
+	// kept. ErrNotFound if name is unknown, ErrConflict if the new name is
+	// taken.
+	UpdateSource(ctx context.Context, name string, src model.Source) error
+
+	// DeleteSource stops polling a source and forgets its state; its
+	// articles stay, still listing its name. ErrNotFound if unknown.
+	DeleteSource(ctx context.Context, name string) error
 
 	// Sources returns every configured source with its state and article
 	// count, in Position order.
@@ -116,6 +152,10 @@ type Store interface {
 	// SetPaused pauses or resumes polling a source; a paused source keeps
 	// its state and articles but is never claimed. ErrNotFound if unknown.
 	SetPaused(ctx context.Context, name string, paused bool) error
+
+	// PollNow makes a source due at once (the "fetch now" button); its
+	// lease, if claimed, is left alone. ErrNotFound if unknown.
+	PollNow(ctx context.Context, name string) error
 
 	// ClaimDue leases up to limit unpaused sources whose NextDue is at or
 	// before now and whose lease has run out, until now+lease, in due
@@ -134,6 +174,14 @@ type Store interface {
 	// unknown.
 	Release(ctx context.Context, name string) error
 
+	// WeeklyCounts counts the articles each source listed per week
+	// (weeks start on Monday, UTC, by publication date, else fetch date),
+	// from since on.
+	WeeklyCounts(ctx context.Context, since time.Time) ([]WeekCount, error)
+}
+
+// ArticleStore keeps articles.
+type ArticleStore interface {
 	// FindArticle returns the article that any of keys (identity URLs or
 	// further keys given to SaveArticle) leads to, or ErrNotFound.
 	FindArticle(ctx context.Context, keys ...string) (ArticleRef, error)
@@ -151,9 +199,136 @@ type Store interface {
 	// Article returns one article by ID, or ErrNotFound.
 	Article(ctx context.Context, id int64) (model.Article, error)
 
+	// ArticleFeeds returns when each source first listed an article, in
+	// the order of Article.Feeds. ErrNotFound if the article is unknown.
+	ArticleFeeds(ctx context.Context, id int64) ([]FeedListing, error)
+
 	// Articles lists articles matching f.
 	Articles(ctx context.Context, f Filter) ([]model.Article, error)
 
-	// Close releases the database; in-flight writes finish first.
-	Close() error
+	// Search finds articles matching a parsed query, with total count,
+	// facets and highlighted snippets. A query feature the store cannot
+	// search yet is a *query.Error; a cursor it did not hand out,
+	// ErrBadCursor.
+	Search(ctx context.Context, r SearchRequest) (SearchResult, error)
+}
+
+// AuthStore keeps credentials. Secrets are never stored, only their hashes,
+// which the caller computes (package auth).
+type AuthStore interface {
+	// SetPassword creates the user or replaces their password hash, and
+	// ends their sessions.
+	SetPassword(ctx context.Context, user, hash string) error
+	// PasswordHash returns a user's password hash, or ErrNotFound.
+	PasswordHash(ctx context.Context, user string) (string, error)
+	// Users lists the user names, sorted.
+	Users(ctx context.Context) ([]string, error)
+
+	// CreateToken stores an API token's hash under a name. ErrConflict if
+	// the name is taken.
+	CreateToken(ctx context.Context, name, hash string) error
+	// TokenByHash returns the token with this hash and records its use at
+	// now, or ErrNotFound.
+	TokenByHash(ctx context.Context, hash string, now time.Time) (Token, error)
+	// Tokens lists the tokens (without hashes), by name.
+	Tokens(ctx context.Context) ([]Token, error)
+	// DeleteToken revokes a token. ErrNotFound if unknown.
+	DeleteToken(ctx context.Context, name string) error
+
+	// CreateSession stores a sign-in session under its hash.
+	CreateSession(ctx context.Context, s Session) error
+	// SessionByHash returns a session that has not expired at now, or
+	// ErrNotFound.
+	SessionByHash(ctx context.Context, hash string, now time.Time) (Session, error)
+	// DeleteSession ends a session (signing out); no error if it is gone.
+	// Expired sessions are removed as a side effect.
+	DeleteSession(ctx context.Context, hash string, now time.Time) error
+}
+
+// Token is an API token, as listed.
+type Token struct {
+	Name     string
+	Created  time.Time
+	LastUsed time.Time // zero: never used
+}
+
+// Session is a signed-in browser.
+type Session struct {
+	Hash    string // of the cookie's secret
+	User    string
+	Created time.Time
+	Expires time.Time
+}
+
+// FeedListing is one source that listed an article, and when it first did.
+type FeedListing struct {
+	Feed      string
+	FirstSeen time.Time
+}
+
+// WeekCount is how many articles one source listed in one week.
+type WeekCount struct {
+	Source string
+	Week   time.Time // Monday 00:00 UTC
+	N      int
+}
+
+// SearchOrder orders search results.
+type SearchOrder int
+
+const (
+	Relevance SearchOrder = iota // best match first (bm25, titles weigh more); newest first without search words
+	Newest                       // by publication date, else fetch date, newest first
+	Oldest
+)
+
+// Highlight markers around matched words in Hit.Title and Hit.Snippet:
+// private-use characters that no stored text contains, so the web page can
+// escape the text and then turn them into <mark>.
+const (
+	MarkStart = "\uE000"
+	MarkEnd   = "\uE001"
+)
+
+// SearchRequest is one search.
+type SearchRequest struct {
+	Query query.Query
+	Order SearchOrder
+	// Limit is the page size: 1 to MaxLimit; 0 means 20.
+	Limit int
+	// Cursor continues from the page that handed it out (SearchResult.Next).
+	Cursor string
+	// Facets asks for the per-source and per-month counts.
+	Facets bool
+}
+
+// MaxLimit caps a search page.
+const MaxLimit = 200
+
+// SearchResult is one page of matches.
+type SearchResult struct {
+	Hits  []Hit
+	Total int    // all matches, not only this page
+	Next  string // cursor of the next page; empty on the last
+	// Facets over all matches (when asked): per source, most first, and
+	// per month ("2024-10"), newest first.
+	Sources []FacetCount
+	Months  []FacetCount
+	// Notes tell the user something about the query that is not an error:
+	// "no source is named Europl".
+	Notes []string
+}
+
+// Hit is one matching article. Article.Blocks is not loaded (Article gives
+// the body).
+type Hit struct {
+	Article model.Article
+	Title   string // the title with matched words between MarkStart and MarkEnd
+	Snippet string // the best passage of the body, marked likewise; empty without search words
+}
+
+// FacetCount is one facet value and how many matches have it.
+type FacetCount struct {
+	Value string
+	N     int
 }

@@ -134,9 +134,9 @@ func BenchmarkQueries100k(b *testing.B) {
 		{"Sources", func() error { _, err := s.Sources(ctx); return err }},
 		{"Articles/ByPublished/50", func() error { return articles(ctx, s, store.Filter{Limit: 50}, 50) }},
 		{"Articles/ByFetched/50", func() error { return articles(ctx, s, store.Filter{Order: store.ByFetched, Limit: 50}, 50) }},
-		{"Articles/Source/50", func() error { return articles(ctx, s, store.Filter{Source: "NATO", Limit: 50}, 50) }},
+		{"Articles/Source/50", func() error { return articles(ctx, s, store.Filter{Sources: []string{"NATO"}, Limit: 50}, 50) }},
 		{"Articles/Since", func() error { return articles(ctx, s, store.Filter{Since: since}, -1) }},
-		{"Articles/Since+Source", func() error { return articles(ctx, s, store.Filter{Since: since, Source: "NATO"}, -1) }},
+		{"Articles/Since+Source", func() error { return articles(ctx, s, store.Filter{Since: since, Sources: []string{"NATO"}}, -1) }},
 	} {
 		b.Run(q.name, func(b *testing.B) {
 			for b.Loop() {

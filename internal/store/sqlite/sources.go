@@ -101,7 +101,7 @@ func (s *Store) SyncSources(ctx context.Context, sources []model.Source) error {
 				return fmt.Errorf("remove source %q: %w", name, err)
 			}
 		}
-		return nil
+		return markSeeded(ctx, tx)
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: sync sources: %w", err)

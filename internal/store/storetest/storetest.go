@@ -55,6 +55,21 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Articles/Order", testArticlesOrder},
 		{"Articles/Filter", testArticlesFilter},
 		{"Articles/Imported", testArticlesImported},
+		{"ArticleFeeds", testArticleFeeds},
+		{"SeedSources", testSeedSources},
+		{"SeedSources/AfterSync", testSeedAfterSync},
+		{"CreateSource", testCreateSource},
+		{"UpdateSource", testUpdateSource},
+		{"DeleteSource", testDeleteSource},
+		{"PollNow", testPollNow},
+		{"WeeklyCounts", testWeeklyCounts},
+		{"Auth", testAuth},
+		{"Search/Language", testSearchLanguage},
+		{"Search/Relevance", testSearchRelevance},
+		{"Search/Paging", testSearchPaging},
+		{"Search/Facets", testSearchFacets},
+		{"Search/Notes", testSearchNotes},
+		{"Search/FollowsUpdates", testSearchFollowsUpdates},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -804,7 +819,7 @@ func testSaveConcurrentDistinct(t *testing.T, s store.Store) {
 		})
 		wg.Go(func() {
 			for range each {
-				if _, err := s.Articles(context.Background(), store.Filter{Source: "A", Limit: 10}); err != nil {
+				if _, err := s.Articles(context.Background(), store.Filter{Sources: []string{"A"}, Limit: 10}); err != nil {
 					errc <- err
 				}
 				if _, err := s.ClaimDue(context.Background(), t0, 1, time.Millisecond); err != nil {
@@ -927,16 +942,19 @@ func testArticlesFilter(t *testing.T, s store.Store) {
 		f    store.Filter
 		want []string
 	}{
-		{store.Filter{Source: "X"}, []string{"u4", "u1", "u3"}},
-		{store.Filter{Source: "Y"}, []string{"u2", "u4", "u5"}},
-		{store.Filter{Source: "nobody"}, nil},
+		{store.Filter{Sources: []string{"X"}}, []string{"u4", "u1", "u3"}},
+		{store.Filter{Sources: []string{"Y"}}, []string{"u2", "u4", "u5"}},
+		{store.Filter{Sources: []string{"nobody"}}, nil},
 		{store.Filter{Since: t0.Add(-48 * time.Hour)}, []string{"u2", "u4", "u5", "u3"}}, // undated: by Fetched, which is now
 		{store.Filter{Since: t0.Add(-48*time.Hour + time.Millisecond)}, []string{"u2", "u5", "u3"}},
-		{store.Filter{Since: t0.Add(-48 * time.Hour), Source: "X"}, []string{"u4", "u3"}},
-		{store.Filter{Since: t0.Add(-48 * time.Hour), Source: "X", Limit: 1}, []string{"u4"}},
+		{store.Filter{Since: t0.Add(-48 * time.Hour), Sources: []string{"X"}}, []string{"u4", "u3"}},
+		{store.Filter{Since: t0.Add(-48 * time.Hour), Sources: []string{"X"}, Limit: 1}, []string{"u4"}},
 		{store.Filter{Since: fetched["u5"], Order: store.ByFetched}, []string{"u5"}},
-		{store.Filter{Since: fetched["u3"], Source: "X", Order: store.ByFetched}, []string{"u3"}},
+		{store.Filter{Since: fetched["u3"], Sources: []string{"X"}, Order: store.ByFetched}, []string{"u3"}},
 		{store.Filter{Since: time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)}, nil},
+		{store.Filter{Sources: []string{"X", "Y"}}, []string{"u2", "u4", "u1", "u5", "u3"}},
+		{store.Filter{Until: t0.Add(-48 * time.Hour)}, []string{"u1"}},
+		{store.Filter{Since: t0.Add(-72 * time.Hour), Until: t0.Add(-time.Hour)}, []string{"u2", "u4", "u1"}},
 	}
 	for _, tt := range tests {
 		got := mustArticles(t, s, tt.f)
@@ -944,7 +962,7 @@ func testArticlesFilter(t *testing.T, s store.Store) {
 			t.Errorf("Articles(%+v) = %v, want %v", tt.f, urls(got), tt.want)
 		}
 		for _, a := range got {
-			if tt.f.Source != "" && !slices.Contains(a.Feeds, tt.f.Source) {
+			if len(tt.f.Sources) == 1 && !slices.Contains(a.Feeds, tt.f.Sources[0]) {
 				t.Errorf("Articles(%+v): %s has feeds %q", tt.f, a.URL, a.Feeds)
 			}
 		}
