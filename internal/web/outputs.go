@@ -65,7 +65,9 @@ func (s *Server) collect(r *http.Request, q query.Query, order store.SearchOrder
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00%d\x00%d\x00%s\n", q.String(), order, limit, s.cfg.Version)
 	for _, hit := range hits {
-		fmt.Fprintf(h, "%d %d\n", hit.Article.ID, hit.Article.Updated.UnixMilli())
+		// Updated changes with the text; the title too, even within the
+		// same millisecond.
+		fmt.Fprintf(h, "%d %d %q\n", hit.Article.ID, hit.Article.Updated.UnixMilli(), hit.Article.Title)
 	}
 	etag := `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
 	if r.Header.Get("If-None-Match") == etag {
