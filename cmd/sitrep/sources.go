@@ -10,10 +10,12 @@ import (
 	"github.com/sitrep/sitrep/internal/source"
 )
 
-// cmdSources lists the configured sources, or imports/exports them as OPML.
+// cmdSources lists the sources, or imports/exports them as OPML. With a
+// sources file (--sources, or sources.yaml here) it works on the file;
+// otherwise on the database, where the web UI and API edit them.
 func cmdSources(ctx context.Context, e env, args []string) error {
 	var c config
-	fs := newFlags("sources", e, &c, "sources")
+	fs := newFlags("sources", e, &c, "db", "sources")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -22,9 +24,52 @@ func cmdSources(ctx context.Context, e env, args []string) error {
 	if len(rest) > 0 {
 		sub, rest = rest[0], rest[1:]
 	}
+	switch sub {
+	case "list", "export", "import":
+	default:
+		return usageError{fmt.Sprintf("sources: unknown subcommand %q (list, import, export)", sub)}
+	}
+	if sub == "import" && len(rest) != 1 || sub != "import" && len(rest) != 0 {
+		return usageError{fmt.Sprintf("sources %s: unexpected arguments %q", sub, rest)}
+	}
 	srcs, path, err := loadSources(c)
 	if err != nil {
 		return err
+	}
+	where := path
+	if path == "" {
+		// The database holds the sources; a database that does not exist
+		// yet would be seeded with the built-in defaults.
+		where = "built-in defaults: they fill a new database"
+		if _, statErr := os.Stat(c.db); statErr == nil || sub == "import" {
+			st, err := openStore(ctx, e, c)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+			if _, err := st.SeedSources(ctx, srcs); err != nil {
+				return err
+			}
+			states, err := st.Sources(ctx)
+			if err != nil {
+				return err
+			}
+			srcs = srcs[:0]
+			for _, s := range states {
+				srcs = append(srcs, s.Source)
+			}
+			where = "database " + c.db
+			if sub == "import" {
+				return importOPML(ctx, e, rest[0], srcs, func(added []model.Source) error {
+					for _, s := range added {
+						if err := st.CreateSource(ctx, s); err != nil {
+							return err
+						}
+					}
+					return nil
+				}, where)
+			}
+		}
 	}
 	switch sub {
 	case "list":
@@ -37,40 +82,38 @@ func cmdSources(ctx context.Context, e env, args []string) error {
 			}
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", s.Name, s.Type, iv, s.URL)
 		}
-		if path == "" {
-			fmt.Fprintln(tw, "(built-in defaults: write sources.yaml to change them)")
-		}
+		fmt.Fprintf(tw, "(%s)\n", where)
 		return tw.Flush()
 	case "export":
 		return source.WriteOPML(e.stdout, "sitrep sources", srcs)
-	case "import":
-		if len(rest) != 1 {
-			return usageError{"sources import takes one OPML file"}
-		}
-		f, err := os.Open(rest[0])
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		imported, err := source.ReadOPML(f, rest[0])
-		if err != nil {
-			return err
-		}
-		merged, added := mergeSources(srcs, imported)
-		if path == "" {
-			path = "sources.yaml"
-		}
+	}
+	return importOPML(ctx, e, rest[0], srcs, func(added []model.Source) error {
+		merged := append(srcs[:len(srcs):len(srcs)], added...)
 		out, err := source.Marshal(merged)
 		if err != nil {
 			return err
 		}
-		if err := writeFileAtomic(path, out); err != nil {
-			return err
-		}
-		fmt.Fprintf(e.stdout, "%s: %d sources added, %d already there; %d in all\n", path, added, len(imported)-added, len(merged))
-		return nil
+		return writeFileAtomic(path, out)
+	}, path)
+}
+
+// importOPML reads an OPML file and saves the sources it adds to have.
+func importOPML(_ context.Context, e env, file string, have []model.Source, save func([]model.Source) error, where string) error {
+	f, err := os.Open(file)
+	if err != nil {
+		return err
 	}
-	return usageError{fmt.Sprintf("sources: unknown subcommand %q (list, import, export)", sub)}
+	defer f.Close()
+	imported, err := source.ReadOPML(f, file)
+	if err != nil {
+		return err
+	}
+	merged, added := mergeSources(have, imported)
+	if err := save(merged[len(have):]); err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "%s: %d sources added, %d already there; %d in all\n", where, added, len(imported)-added, len(merged))
+	return nil
 }
 
 // mergeSources adds the imported sources whose URL and name are new.
