@@ -43,7 +43,7 @@ func cmdSearch(ctx context.Context, e env, args []string) error {
 	q, err := query.Parse(text)
 	var qe *query.Error
 	if errors.As(err, &qe) {
-		return fmt.Errorf("%s\n%s", queryCaret(text, qe), qe.Error())
+		return fmt.Errorf("%s\n%s", qe.Error(), queryCaret(text, qe))
 	}
 	if err != nil {
 		return err
@@ -65,7 +65,7 @@ func cmdSearch(ctx context.Context, e env, args []string) error {
 	for shown < *limit {
 		res, err := st.Search(ctx, store.SearchRequest{Query: q, Order: o, Limit: min(*limit-shown, store.MaxLimit), Cursor: cursor, Facets: *withFacets && cursor == ""})
 		if errors.As(err, &qe) {
-			return fmt.Errorf("%s\n%s", queryCaret(text, qe), qe.Error())
+			return fmt.Errorf("%s\n%s", qe.Error(), queryCaret(text, qe))
 		}
 		if err != nil {
 			return err
