@@ -272,7 +272,7 @@ func isField(name string) bool {
 }
 
 func isFactField(name string) bool {
-	for _, f := range FactFields {
+	for _, f := range FactFields() {
 		if name == f {
 			return true
 		}
@@ -311,7 +311,7 @@ var fieldSynonyms = map[string]string{
 func fieldList() string {
 	var b strings.Builder
 	b.WriteString("title:, source:, since:, until:")
-	for _, f := range FactFields {
+	for _, f := range FactFields() {
 		b.WriteString(", ")
 		b.WriteString(f)
 		b.WriteByte(':')
@@ -347,7 +347,7 @@ func suggestField(name string) string {
 	if f, ok := fieldSynonyms[name]; ok {
 		return f
 	}
-	fields := append([]string{"title", "source", "since", "until"}, FactFields...)
+	fields := append([]string{"title", "source", "since", "until"}, FactFields()...)
 	for _, f := range fields {
 		// A three-letter name is one edit away from too many words
 		// ("or:", "on:") for the guess to help.

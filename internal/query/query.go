@@ -57,8 +57,11 @@ type Fact struct {
 	Pos   int // where the filter starts, for error messages (see Error.Pos)
 }
 
-// FactFields are the enrichment fields the language knows.
-var FactFields = []string{"country", "org", "person", "operation", "topic", "story"}
+// FactFields are the enrichment fields the language knows. A function, not
+// a variable, so that no caller can change the language by appending.
+func FactFields() []string {
+	return []string{"country", "org", "person", "operation", "topic", "story"}
+}
 
 // Node is a node of the full-text syntax tree: *And, *Or, *Not, *Term or
 // *Phrase.
