@@ -24,8 +24,12 @@ func cmdToken(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	rest := fs.Args()
-	if len(rest) == 0 {
-		return usageError{"token: want create NAME, list or revoke NAME"}
+	switch {
+	case len(rest) == 2 && (rest[0] == "create" || rest[0] == "revoke"), len(rest) == 1 && rest[0] == "list":
+	default:
+		// Checked before opening the database, so that a mistyped command
+		// creates no stray database file.
+		return usageError{fmt.Sprintf("token: want create NAME, list or revoke NAME (flags before the subcommand), got %q", rest)}
 	}
 	st, err := openStore(ctx, e, c)
 	if err != nil {
@@ -76,7 +80,7 @@ func cmdToken(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stderr, "token %q revoked\n", rest[1])
 		return nil
 	}
-	return usageError{fmt.Sprintf("token: want create NAME, list or revoke NAME, got %q", rest)}
+	return usageError{fmt.Sprintf("token: want create NAME, list or revoke NAME, got %q", rest)} // unreachable: checked above
 }
 
 // cmdUser sets web UI users' passwords. The password is asked for twice on

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/sitrep/sitrep/internal/query"
 	"github.com/sitrep/sitrep/internal/store"
@@ -22,7 +23,21 @@ const hitCols = "a.id, a.url, a.title, a.published, a.fetched, a.updated, a.summ
 
 // teaserExpr is the start of an article's first block, for result lists
 // without search words.
-const teaserExpr = "coalesce(substr(json_extract(a.blocks, '$[0].t'), 1, 320), '')"
+const teaserExpr = "coalesce(substr(json_extract(a.blocks, '$[0].t'), 1, 320), '')" // teaserRunes
+
+// teaserRunes is the length of teaserExpr's cut.
+const teaserRunes = 320
+
+// teaser ends a cut first block at a word, with an ellipsis.
+func teaser(s string) string {
+	if utf8.RuneCountInString(s) < teaserRunes {
+		return s
+	}
+	if i := strings.LastIndexAny(s, " \n"); i > len(s)/2 {
+		s = s[:i]
+	}
+	return strings.TrimRight(s, " ,;:.-–—") + "…"
+}
 
 // snippetWords is the length of a search snippet, in tokens.
 const snippetWords = 32
@@ -174,6 +189,9 @@ func (s *Store) search(ctx context.Context, r store.SearchRequest) (store.Search
 			}
 			a.Blocks = nil
 			h.Article = a
+			if m.fts == "" {
+				h.Snippet = teaser(h.Snippet)
+			}
 			res.Hits[byID[a.ID]] = h
 		}
 		rows.Close()
