@@ -307,8 +307,15 @@ const MaxLimit = 200
 
 // SearchResult is one page of matches.
 type SearchResult struct {
-	Hits  []Hit
-	Total int    // all matches, not only this page
+	Hits []Hit
+	// Total counts all matches, not only this page; when TotalCapped it
+	// stopped counting there and more match.
+	Total       int
+	TotalCapped bool
+	// Scope, when not 0, says the query matched more articles than one
+	// search ranks: relevance order and facets cover the newest Scope
+	// matches only (date orders always cover all of them).
+	Scope int
 	Next  string // cursor of the next page; empty on the last
 	// Facets over all matches (when asked): per source, most first, and
 	// per month ("2024-10"), newest first.

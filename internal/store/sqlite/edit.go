@@ -162,9 +162,9 @@ func (s *Store) WeeklyCounts(ctx context.Context, since time.Time) ([]store.Week
 	}
 	defer release()
 	rows, err := s.query(ctx, `SELECT f.feed, `+weekStartExpr+` AS week, count(*)
-		FROM articles a INDEXED BY articles_date_id JOIN article_feeds f ON f.article_id = a.id
-		WHERE coalesce(a.published, a.fetched) >= ?
-		GROUP BY f.feed, week ORDER BY f.feed, week`, since.UnixMilli())
+		FROM articles a INDEXED BY articles_dkey JOIN article_feeds f ON f.article_id = a.id
+		WHERE a.dkey >= ? AND coalesce(a.published, a.fetched) >= ?
+		GROUP BY f.feed, week ORDER BY f.feed, week`, dkeyAt(since), since.UnixMilli())
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: weekly counts: %w", err)
 	}

@@ -8,14 +8,32 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/sitrep/sitrep/internal/query"
 	"github.com/sitrep/sitrep/internal/store"
 )
 
-// dateExpr is the date an article is filed under: published, else fetched.
-const dateExpr = "coalesce(a.published, a.fetched)"
+// An article's dkey (see migration 0002) is its day shifted left 31 bits,
+// with its id in the low bits; it is the search index's rowid.
+const (
+	idBits = 31
+	idMask = 1<<idBits - 1
+	// The days dkey clamps to: 1900-01-01 and 2100-01-01.
+	minKeyDay = -25567
+	maxKeyDay = 47482
+)
+
+// dkeyAt is the lowest dkey of any article dated on t's day (UTC).
+func dkeyAt(t time.Time) int64 {
+	sec := t.Unix()
+	day := sec / 86400
+	if sec < 0 && sec%86400 != 0 {
+		day-- // floor, not truncation
+	}
+	return min(max(day, minKeyDay), maxKeyDay) << idBits
+}
 
 // hitCols are articleCols without the body, which a result list does not
 // show.
@@ -42,13 +60,26 @@ func teaser(s string) string {
 // snippetWords is the length of a search snippet, in tokens.
 const snippetWords = 32
 
+// Bounds on one search's work, whatever the size of the store. A query
+// matching more than scopeSize articles is ranked, and its facets counted,
+// among the newest scopeSize of them; its total is counted exactly up to
+// countCap. Date orders need no bound: the index is in date order.
+const (
+	defaultScope    = 10_000
+	defaultCountCap = 100_000
+)
+
 // matchSet is a compiled query: the FROM and WHERE that select the
-// matching articles (as "a"), with their arguments.
+// matching articles, with their arguments. With search words it reads the
+// index alone (its rowid is the article's dkey); without, the articles
+// table (as "a").
 type matchSet struct {
-	from  string // FROM clause, with article_fts joined when fts is set
+	from  string
 	where []string
 	args  []any
 	fts   string // the MATCH expression for positive text, "" when none
+	key   string // the dkey expression: article_fts.rowid or a.dkey
+	id    string // the article id expression
 }
 
 func (m matchSet) sql(cols string) (string, []any) {
@@ -57,6 +88,13 @@ func (m matchSet) sql(cols string) (string, []any) {
 		q += " WHERE " + strings.Join(m.where, " AND ")
 	}
 	return q, append([]any(nil), m.args...)
+}
+
+// and returns m narrowed by one more condition.
+func (m matchSet) and(cond string, args ...any) matchSet {
+	m.where = append(m.where[:len(m.where):len(m.where)], cond)
+	m.args = append(m.args[:len(m.args):len(m.args)], args...)
+	return m
 }
 
 // Search runs a query: the page of hits, the total, and facets if asked.
@@ -100,125 +138,165 @@ func (s *Store) search(ctx context.Context, r store.SearchRequest) (store.Search
 		return res, err
 	}
 
-	// The page of ids, one more than asked to know whether a next page
-	// exists.
-	page := m
+	// How many match, up to scopeSize: if more, find where the newest
+	// scopeSize end, and count on up to countCap.
+	scope := m
+	q, args := m.sql("1")
+	if err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM ("+q+" LIMIT ?)", append(args, s.scopeSize+1)...).Scan(&res.Total); err != nil {
+		return res, err
+	}
+	if res.Total > s.scopeSize {
+		var edge int64
+		q, args := m.sql(m.key)
+		if err := s.read.QueryRowContext(ctx, q+" ORDER BY "+m.key+" DESC LIMIT 1 OFFSET ?", append(args, s.scopeSize-1)...).Scan(&edge); err != nil {
+			return res, err
+		}
+		scope = m.and(m.key+" >= ?", edge)
+		res.Scope = s.scopeSize
+		q, args = m.sql("1")
+		if err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM ("+q+" LIMIT ?)", append(args, s.countCap+1)...).Scan(&res.Total); err != nil {
+			return res, err
+		}
+		if res.Total > s.countCap {
+			res.Total, res.TotalCapped = s.countCap, true
+		}
+	}
+
+	// The page, one more than asked to know whether a next page exists.
+	var page matchSet
 	var orderBy string
+	offset := 0
 	switch order {
 	case store.Relevance:
-		orderBy = " ORDER BY article_fts.rank, a.id LIMIT ? OFFSET ?"
+		page, offset = scope, cur.offset
+		orderBy = " ORDER BY article_fts.rank, " + m.key + " DESC LIMIT ? OFFSET ?"
 	case store.Newest:
+		page = m
 		if cur.set {
-			page.where = append(page.where, "("+dateExpr+" < ? OR ("+dateExpr+" = ? AND a.id < ?))")
-			page.args = append(page.args, cur.date, cur.date, cur.id)
+			page = page.and(m.key+" < ?", cur.key)
 		}
-		orderBy = " ORDER BY " + dateExpr + " DESC, a.id DESC LIMIT ? OFFSET ?"
+		orderBy = " ORDER BY " + m.key + " DESC LIMIT ? OFFSET ?"
 	case store.Oldest:
+		page = m
 		if cur.set {
-			page.where = append(page.where, "("+dateExpr+" > ? OR ("+dateExpr+" = ? AND a.id > ?))")
-			page.args = append(page.args, cur.date, cur.date, cur.id)
+			page = page.and(m.key+" > ?", cur.key)
 		}
-		orderBy = " ORDER BY " + dateExpr + ", a.id LIMIT ? OFFSET ?"
+		orderBy = " ORDER BY " + m.key + " LIMIT ? OFFSET ?"
 	default:
 		return res, fmt.Errorf("unknown order %d", order)
 	}
-	q, args := page.sql("a.id, " + dateExpr)
-	offset := 0
-	if order == store.Relevance {
-		offset = cur.offset
-	}
+	q, args = page.sql(m.key)
 	rows, err := s.read.QueryContext(ctx, q+orderBy, append(args, limit+1, offset)...)
 	if err != nil {
 		return res, err
 	}
-	type idDate struct{ id, date int64 }
-	var ids []idDate
+	var keys []int64
 	for rows.Next() {
-		var x idDate
-		if err := rows.Scan(&x.id, &x.date); err != nil {
+		var k int64
+		if err := rows.Scan(&k); err != nil {
 			rows.Close()
 			return res, err
 		}
-		ids = append(ids, x)
+		keys = append(keys, k)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return res, err
 	}
-	if len(ids) > limit {
-		ids = ids[:limit]
-		last := ids[len(ids)-1]
+	if len(keys) > limit {
+		keys = keys[:limit]
 		if order == store.Relevance {
 			res.Next = encodeCursor(cursor{order: order, offset: offset + limit})
 		} else {
-			res.Next = encodeCursor(cursor{order: order, date: last.date, id: last.id})
+			res.Next = encodeCursor(cursor{order: order, key: keys[len(keys)-1]})
 		}
 	}
-
-	if len(ids) > 0 {
-		byID := make(map[int64]int, len(ids))
-		ph := make([]string, len(ids))
-		idArgs := make([]any, len(ids))
-		for i, x := range ids {
-			byID[x.id] = i
-			ph[i] = "?"
-			idArgs[i] = x.id
-		}
-		res.Hits = make([]store.Hit, len(ids))
-		var q string
-		var args []any
-		if m.fts != "" {
-			// highlight() and snippet() need the MATCH on this cursor.
-			q = "SELECT " + hitCols + ", highlight(article_fts, 0, ?, ?), snippet(article_fts, 1, ?, ?, '…', ?)" +
-				" FROM article_fts JOIN articles a ON a.id = article_fts.rowid WHERE article_fts MATCH ? AND article_fts.rowid IN (" + strings.Join(ph, ",") + ")"
-			args = append([]any{store.MarkStart, store.MarkEnd, store.MarkStart, store.MarkEnd, snippetWords, m.fts}, idArgs...)
-		} else {
-			q = "SELECT " + hitCols + ", a.title, " + teaserExpr + " FROM articles a WHERE a.id IN (" + strings.Join(ph, ",") + ")"
-			args = idArgs
-		}
-		rows, err := s.read.QueryContext(ctx, q, args...)
-		if err != nil {
-			return res, err
-		}
-		for rows.Next() {
-			var h store.Hit
-			a, err := scanArticle(hitScanner{rows, &h})
-			if err != nil {
-				rows.Close()
-				return res, err
-			}
-			a.Blocks = nil
-			h.Article = a
-			if m.fts == "" {
-				h.Snippet = teaser(h.Snippet)
-			}
-			res.Hits[byID[a.ID]] = h
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return res, err
-		}
-	}
-
-	// The total: a page that is the first and not full needs no count.
-	if cur.isZero() && res.Next == "" {
-		res.Total = len(ids)
-	} else {
-		q, args := m.sql("count(*)")
-		if err := s.read.QueryRowContext(ctx, q, args...).Scan(&res.Total); err != nil {
-			return res, err
-		}
+	if res.Hits, err = s.hits(ctx, m, keys); err != nil {
+		return res, err
 	}
 
 	if r.Facets && res.Total > 0 {
-		if res.Sources, err = s.facet(ctx, m, "f.feed", "JOIN article_feeds f ON f.article_id = a.id", "2 DESC, 1"); err != nil {
+		if res.Sources, err = s.facet(ctx, scope, "f.feed", "JOIN article_feeds f ON f.article_id = "+m.id, "2 DESC, 1"); err != nil {
 			return res, err
 		}
-		if res.Months, err = s.facet(ctx, m, "strftime('%Y-%m', "+dateExpr+" / 1000, 'unixepoch')", "", "1 DESC"); err != nil {
+		if res.Months, err = s.facet(ctx, scope, "strftime('%Y-%m', ("+m.key+" >> 31) * 86400, 'unixepoch')", "", "1 DESC"); err != nil {
 			return res, err
 		}
 	}
 	return res, nil
+}
+
+// hits loads the listed articles (without their bodies), with highlighted
+// titles and snippets when the query has search words, else teasers.
+func (s *Store) hits(ctx context.Context, m matchSet, keys []int64) ([]store.Hit, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	byID := make(map[int64]int, len(keys))
+	ids := make([]any, len(keys))
+	for i, k := range keys {
+		byID[k&idMask] = i
+		ids[i] = k & idMask
+	}
+	hits := make([]store.Hit, len(keys))
+	var q string
+	args := ids
+	if m.fts != "" {
+		q = "SELECT " + hitCols + ", '', '' FROM articles a WHERE a.id IN (" + placeholders(len(ids)) + ")"
+	} else {
+		q = "SELECT " + hitCols + ", a.title, " + teaserExpr + " FROM articles a WHERE a.id IN (" + placeholders(len(ids)) + ")"
+	}
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var h store.Hit
+		a, err := scanArticle(hitScanner{rows, &h})
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		a.Blocks = nil
+		h.Article = a
+		if m.fts == "" {
+			h.Snippet = teaser(h.Snippet)
+		}
+		hits[byID[a.ID]] = h
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if m.fts == "" {
+		return hits, nil
+	}
+	// highlight() and snippet() need the MATCH on this cursor; they read
+	// the text through the index's content view, by dkey.
+	kargs := make([]any, 0, len(keys)+5)
+	kargs = append(kargs, store.MarkStart, store.MarkEnd, store.MarkStart, store.MarkEnd, snippetWords, m.fts)
+	for _, k := range keys {
+		kargs = append(kargs, k)
+	}
+	rows, err = s.read.QueryContext(ctx, "SELECT rowid, highlight(article_fts, 0, ?, ?), snippet(article_fts, 1, ?, ?, '…', ?)"+
+		" FROM article_fts WHERE article_fts MATCH ? AND rowid IN ("+placeholders(len(keys))+")", kargs...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var (
+			k              int64
+			title, snippet string
+		)
+		if err := rows.Scan(&k, &title, &snippet); err != nil {
+			return nil, err
+		}
+		if i, ok := byID[k&idMask]; ok {
+			hits[i].Title, hits[i].Snippet = title, snippet
+		}
+	}
+	return hits, rows.Err()
 }
 
 // hitScanner scans a hit row: the article columns, then the highlighted
@@ -260,7 +338,7 @@ func (s *Store) compile(ctx context.Context, q query.Query) (matchSet, []string,
 	for _, f := range q.Facts {
 		return m, nil, &query.Error{Pos: f.Pos, Msg: fmt.Sprintf("%s: filters come with enrichment, which this version of sitrep does not have yet", f.Field)}
 	}
-	m.from = "FROM articles a"
+	m.from, m.key, m.id = "FROM articles a", "a.dkey", "a.id"
 	if q.Text != nil {
 		pos, neg := splitNot(q.Text)
 		if pos != nil {
@@ -268,26 +346,24 @@ func (s *Store) compile(ctx context.Context, q query.Query) (matchSet, []string,
 			for _, n := range neg {
 				m.fts = "(" + m.fts + ") NOT (" + ftsExpr(n) + ")"
 			}
-			m.from = "FROM article_fts JOIN articles a ON a.id = article_fts.rowid"
-			m.where = append(m.where, "article_fts MATCH ?")
-			m.args = append(m.args, m.fts)
+			m.from, m.key, m.id = "FROM article_fts", "article_fts.rowid", "(article_fts.rowid & "+strconv.Itoa(idMask)+")"
+			m = m.and("article_fts MATCH ?", m.fts)
 		} else {
 			// Only exclusions: everything but what they match.
 			parts := make([]string, len(neg))
 			for i, n := range neg {
 				parts[i] = "(" + ftsExpr(n) + ")"
 			}
-			m.where = append(m.where, "a.id NOT IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)")
-			m.args = append(m.args, strings.Join(parts, " OR "))
+			m = m.and("a.dkey NOT IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)", strings.Join(parts, " OR "))
 		}
 	}
+	// Dates are whole days (the query language has no finer unit), as dkey
+	// is, so the dkey bounds are exact.
 	if !q.Since.IsZero() {
-		m.where = append(m.where, dateExpr+" >= ?")
-		m.args = append(m.args, q.Since.UnixMilli())
+		m = m.and(m.key+" >= ?", dkeyAt(q.Since))
 	}
 	if !q.Until.IsZero() {
-		m.where = append(m.where, dateExpr+" < ?")
-		m.args = append(m.args, q.Until.UnixMilli())
+		m = m.and(m.key+" < ?", dkeyAt(q.Until))
 	}
 	if len(q.Sources) > 0 || len(q.NotSources) > 0 {
 		known, err := s.sourceNames(ctx)
@@ -307,12 +383,10 @@ func (s *Store) compile(ctx context.Context, q query.Query) (matchSet, []string,
 			return out
 		}
 		if names := resolve(q.Sources); len(names) > 0 {
-			m.where = append(m.where, "EXISTS (SELECT 1 FROM article_feeds f WHERE f.article_id = a.id AND f.feed IN ("+placeholders(len(names))+"))")
-			m.args = append(m.args, names...)
+			m = m.and("EXISTS (SELECT 1 FROM article_feeds f WHERE f.article_id = "+m.id+" AND f.feed IN ("+placeholders(len(names))+"))", names...)
 		}
 		if names := resolve(q.NotSources); len(names) > 0 {
-			m.where = append(m.where, "NOT EXISTS (SELECT 1 FROM article_feeds f WHERE f.article_id = a.id AND f.feed IN ("+placeholders(len(names))+"))")
-			m.args = append(m.args, names...)
+			m = m.and("NOT EXISTS (SELECT 1 FROM article_feeds f WHERE f.article_id = "+m.id+" AND f.feed IN ("+placeholders(len(names))+"))", names...)
 		}
 	}
 	return m, notes, nil
@@ -426,23 +500,20 @@ func star(prefix bool) string {
 }
 
 // cursor is where a page ends: an offset for relevance order (scores are
-// not stable keys), the last row's date and id for date orders.
+// not stable keys), the last row's dkey for date orders.
 type cursor struct {
 	set    bool
 	order  store.SearchOrder
 	offset int
-	date   int64
-	id     int64
+	key    int64
 }
-
-func (c cursor) isZero() bool { return !c.set }
 
 func encodeCursor(c cursor) string {
 	var s string
 	if c.order == store.Relevance {
 		s = "r" + strconv.Itoa(c.offset)
 	} else {
-		s = "d" + strconv.Itoa(int(c.order)) + "." + strconv.FormatInt(c.date, 10) + "." + strconv.FormatInt(c.id, 10)
+		s = "k" + strconv.Itoa(int(c.order)) + "." + strconv.FormatInt(c.key, 10)
 	}
 	return base64.RawURLEncoding.EncodeToString([]byte(s))
 }
@@ -463,20 +534,17 @@ func decodeCursor(s string, order store.SearchOrder) (cursor, error) {
 			return cursor{}, store.ErrBadCursor
 		}
 		c.offset, err = strconv.Atoi(body)
-		if err != nil || c.offset < 0 || c.offset > 1_000_000 {
+		if err != nil || c.offset < 0 || c.offset > 10*defaultScope {
 			return cursor{}, store.ErrBadCursor
 		}
-	case 'd':
-		parts := strings.Split(body, ".")
-		if len(parts) != 3 || parts[0] != strconv.Itoa(int(order)) {
+	case 'k':
+		o, k, ok := strings.Cut(body, ".")
+		if !ok || o != strconv.Itoa(int(order)) {
 			return cursor{}, store.ErrBadCursor
 		}
-		d, err1 := strconv.ParseInt(parts[1], 10, 64)
-		id, err2 := strconv.ParseInt(parts[2], 10, 64)
-		if err1 != nil || err2 != nil {
+		if c.key, err = strconv.ParseInt(k, 10, 64); err != nil {
 			return cursor{}, store.ErrBadCursor
 		}
-		c.date, c.id = d, id
 	default:
 		return cursor{}, store.ErrBadCursor
 	}

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -52,4 +53,73 @@ func FuzzSearch(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestSearchBounds: a query matching more than the scope is ranked and
+// faceted among its newest matches, counted up to the cap, and still paged
+// through completely by date.
+func TestSearchBounds(t *testing.T) {
+	ctx := t.Context()
+	s, err := Open(ctx, ":memory:", WithSearchBounds(5, 8))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.SyncSources(ctx, []model.Source{{Name: "A", URL: "https://a.example/", Type: model.SourceFeed}}); err != nil {
+		t.Fatal(err)
+	}
+	// 12 articles about jackals, one a month through 2024; the oldest has
+	// "jackal" in its title, so it would rank first if ranking saw it.
+	for i := range 12 {
+		title := "Report"
+		if i == 0 {
+			title = "Jackal jackal jackal"
+		}
+		a := model.Article{URL: "https://a.example/" + string(rune('a'+i)), Title: title,
+			Published: time.Date(2024, time.Month(i+1), 10, 0, 0, 0, 0, time.UTC),
+			Blocks:    []model.Block{{Kind: model.Paragraph, Text: "A jackal was seen."}}}
+		if _, _, err := s.SaveArticle(ctx, store.Save{Article: a, Feed: "A"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q, _ := query.Parse("jackal")
+	res, err := s.Search(ctx, store.SearchRequest{Query: q, Facets: true, Limit: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Total != 8 || !res.TotalCapped || res.Scope != 5 {
+		t.Errorf("total %d capped %v scope %d; want 8, true, 5", res.Total, res.TotalCapped, res.Scope)
+	}
+	if got := res.Hits[0].Article.Published.Month(); got < time.August {
+		t.Errorf("relevance ranked an article from month %v, outside the newest 5", got)
+	}
+	var months []string
+	for _, f := range res.Months {
+		months = append(months, f.Value)
+	}
+	if want := "2024-12 2024-11 2024-10 2024-09 2024-08"; strings.Join(months, " ") != want {
+		t.Errorf("month facet %v, want the newest five months", months)
+	}
+	// By date, every match is reachable.
+	seen, cur := 0, ""
+	for {
+		res, err := s.Search(ctx, store.SearchRequest{Query: q, Order: store.Oldest, Limit: 5, Cursor: cur})
+		if err != nil {
+			t.Fatal(err)
+		}
+		seen += len(res.Hits)
+		if res.Next == "" {
+			break
+		}
+		cur = res.Next
+	}
+	if seen != 12 {
+		t.Errorf("paging by date reached %d articles, want 12", seen)
+	}
+	// since/until narrow before the scope is taken.
+	q, _ = query.Parse("jackal until:2024-03")
+	res, _ = s.Search(ctx, store.SearchRequest{Query: q})
+	if res.Total != 3 || res.Scope != 0 || res.Hits[0].Article.Title != "Jackal jackal jackal" {
+		t.Errorf("until:2024-03: total %d scope %d first %q", res.Total, res.Scope, res.Hits[0].Article.Title)
+	}
 }

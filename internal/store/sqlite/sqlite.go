@@ -61,6 +61,9 @@ type Store struct {
 	// SQL costs more than running these queries.
 	readMu    sync.Mutex
 	readStmts map[string]*sql.Stmt
+
+	// Bounds on one search's work (see search.go).
+	scopeSize, countCap int
 }
 
 var _ store.Store = (*Store)(nil)
@@ -72,6 +75,13 @@ type Option func(*Store)
 // times (time.Now otherwise); tests pass a fixed one.
 func WithClock(now func() time.Time) Option {
 	return func(s *Store) { s.now = now }
+}
+
+// WithSearchBounds sets how many matches one search ranks and counts
+// facets over (the newest scope), and how far it counts the total
+// (defaults 10,000 and 100,000). Tests make them small.
+func WithSearchBounds(scope, countCap int) Option {
+	return func(s *Store) { s.scopeSize, s.countCap = max(1, scope), max(scope, countCap) }
 }
 
 // busyTimeout is how long a connection waits for another process's lock
@@ -93,7 +103,7 @@ const busyTimeout = 10 * time.Second
 // a write rate FULL (an fsync per commit) could not give. foreign_keys=ON
 // keeps keys and feed links tied to existing articles.
 func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
-	s := &Store{path: path, now: time.Now}
+	s := &Store{path: path, now: time.Now, scopeSize: defaultScope, countCap: defaultCountCap}
 	for _, o := range opts {
 		o(s)
 	}
