@@ -74,7 +74,15 @@ func cmdSearch(ctx context.Context, e env, args []string) error {
 			for _, n := range res.Notes {
 				fmt.Fprintf(w, "note: %s\n", n)
 			}
-			fmt.Fprintf(w, "%d result%s\n", res.Total, map[bool]string{true: "", false: "s"}[res.Total == 1])
+			switch {
+			case res.TotalCapped:
+				fmt.Fprintf(w, "more than %d results\n", res.Total)
+			default:
+				fmt.Fprintf(w, "%d result%s\n", res.Total, map[bool]string{true: "", false: "s"}[res.Total == 1])
+			}
+			if res.Scope > 0 && o == store.Relevance {
+				fmt.Fprintf(w, "note: ranked among the newest %d matches; --order newest goes through all of them\n", res.Scope)
+			}
 			if *withFacets {
 				printFacets(w, "by source", res.Sources)
 				printFacets(w, "by month", res.Months)

@@ -62,9 +62,10 @@ func searchParams(r *http.Request) (store.SearchRequest, error) {
 
 // articleList is the answer of GET /api/v1/articles.
 type articleList struct {
-	Articles []model.Record `json:"articles"`
-	Total    int            `json:"total"`
-	Next     string         `json:"next,omitempty"` // cursor of the next page
+	Articles    []model.Record `json:"articles"`
+	Total       int            `json:"total"`
+	TotalCapped bool           `json:"total_capped"`   // counting stopped at total; more match
+	Next        string         `json:"next,omitempty"` // cursor of the next page
 }
 
 func (s *Server) apiArticles(w http.ResponseWriter, r *http.Request) {
@@ -81,7 +82,7 @@ func (s *Server) apiArticles(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	out := articleList{Articles: []model.Record{}, Total: res.Total, Next: res.Next}
+	out := articleList{Articles: []model.Record{}, Total: res.Total, TotalCapped: res.TotalCapped, Next: res.Next}
 	for _, h := range res.Hits {
 		a, err := s.store.Article(r.Context(), h.Article.ID)
 		if err != nil {
@@ -129,8 +130,12 @@ func (s *Server) apiArticle(w http.ResponseWriter, r *http.Request) {
 
 // searchAnswer is the answer of GET /api/v1/search.
 type searchAnswer struct {
-	Query  string      `json:"query"` // the query as understood, canonical
-	Total  int         `json:"total"`
+	Query       string `json:"query"` // the query as understood, canonical
+	Total       int    `json:"total"`
+	TotalCapped bool   `json:"total_capped"`
+	// Scope, when not 0: so many match that ranking and facets cover the
+	// newest Scope matches only.
+	Scope  int         `json:"scope,omitempty"`
 	Hits   []searchHit `json:"hits"`
 	Next   string      `json:"next,omitempty"`
 	Facets facets      `json:"facets"`
@@ -175,7 +180,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	out := searchAnswer{Query: req.Query.String(), Total: res.Total, Hits: []searchHit{}, Next: res.Next, Notes: res.Notes,
+	out := searchAnswer{Query: req.Query.String(), Total: res.Total, TotalCapped: res.TotalCapped, Scope: res.Scope, Hits: []searchHit{}, Next: res.Next, Notes: res.Notes,
 		Facets: facets{Sources: facetValues(res.Sources), Months: facetValues(res.Months)}}
 	for _, h := range res.Hits {
 		a, err := s.store.Article(r.Context(), h.Article.ID)

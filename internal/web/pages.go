@@ -65,6 +65,7 @@ type latestPage struct {
 	Next     string // URL of the next page
 	Filtered bool
 	FeedURL  string
+	Capped   bool // more than Total match
 }
 
 type sourceOption struct {
@@ -149,7 +150,7 @@ func (s *Server) latest(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	p := latestPage{
-		page: s.page(r, "Latest", "latest"), Total: res.Total, Sources: opts,
+		page: s.page(r, "Latest", "latest"), Total: res.Total, Capped: res.TotalCapped, Sources: opts,
 		Since: v.Get("since"), Until: v.Get("until"),
 		Filtered: len(q.Sources) > 0 || !q.Since.IsZero() || !q.Until.IsZero(),
 		FeedURL:  "/feeds/atom?q=" + url.QueryEscape(q.String()),
