@@ -68,6 +68,9 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
+	if users, err := st.Users(ctx); err == nil && len(users) == 0 && c.authHeader == "" {
+		log.Info("no web UI user yet: run `sitrep user set-password NAME` to sign in and manage sources")
+	}
 	log.Info("sitrep serving", "addr", "http://"+ln.Addr().String(), "db", c.db, "version", version, "read", map[bool]string{true: "open", false: "signed-in only"}[readOpen])
 
 	pollCtx, stopPolling := context.WithCancel(ctx)

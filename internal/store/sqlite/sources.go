@@ -196,22 +196,7 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int, lease ti
 
 // Release gives up a claim, leaving the source's state as it was.
 func (s *Store) Release(ctx context.Context, name string) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE sources SET lease_until = 0 WHERE name = ?", name)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return fmt.Errorf("source %q: %w", name, store.ErrNotFound)
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("sqlite: release source: %w", err)
-	}
-	return nil
+	return s.exec1(ctx, fmt.Sprintf("release source %q", name), "UPDATE sources SET lease_until = 0 WHERE name = ?", name)
 }
 
 // ReportPoll records a poll's outcome and releases the claim. A failed poll
@@ -260,20 +245,5 @@ func (s *Store) ReportPoll(ctx context.Context, name string, r store.PollResult)
 // SetPaused pauses or resumes polling of a source (ClaimDue skips paused
 // ones), or returns store.ErrNotFound.
 func (s *Store) SetPaused(ctx context.Context, name string, paused bool) error {
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, "UPDATE sources SET paused = ? WHERE name = ?", boolInt(paused), name)
-		if err != nil {
-			return err
-		}
-		if n, err := res.RowsAffected(); err != nil {
-			return err
-		} else if n == 0 {
-			return store.ErrNotFound
-		}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("sqlite: pause source %q: %w", name, err)
-	}
-	return nil
+	return s.exec1(ctx, fmt.Sprintf("pause source %q", name), "UPDATE sources SET paused = ? WHERE name = ?", boolInt(paused), name)
 }
