@@ -73,11 +73,6 @@ func marked(s string) template.HTML {
 	return template.HTML(b.String())
 }
 
-// unmarked drops the highlight markers.
-func unmarked(s string) string {
-	return strings.NewReplacer(store.MarkStart, "", store.MarkEnd, "").Replace(s)
-}
-
 // render executes a page into a buffer first, so that a failing template
 // gives a clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, data any) {
