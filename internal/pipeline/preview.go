@@ -29,6 +29,10 @@ type PreviewArticle struct {
 	Stored  bool  // the store already has it: a poll would not fetch it again
 }
 
+// maxPreview bounds the articles one preview builds (and the goroutines it
+// starts, one per article; the client's per-host limits still apply).
+const maxPreview = 10
+
 // Preview reads a source as a poll would and builds its first n articles,
 // storing nothing. It uses the same client (robots.txt, limits, pacing)
 // and the same extraction as a poll, so what it shows is what a poll would
@@ -56,7 +60,7 @@ func (p *Pipeline) Preview(ctx context.Context, src model.Source, n int) (Previe
 	if len(pv.Entries) > p.cfg.MaxEntries {
 		pv.Entries = pv.Entries[:p.cfg.MaxEntries]
 	}
-	n = min(n, len(pv.Entries))
+	n = min(n, maxPreview, len(pv.Entries))
 	pv.Articles = make([]PreviewArticle, n)
 	var wg sync.WaitGroup
 	for i := range n {
