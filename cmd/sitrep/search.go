@@ -80,8 +80,8 @@ func cmdSearch(ctx context.Context, e env, args []string) error {
 			default:
 				fmt.Fprintf(w, "%d result%s\n", res.Total, map[bool]string{true: "", false: "s"}[res.Total == 1])
 			}
-			if res.Scope > 0 && o == store.Relevance {
-				fmt.Fprintf(w, "note: ranked among the newest %d matches; --order newest goes through all of them\n", res.Scope)
+			if res.RankScope > 0 {
+				fmt.Fprintf(w, "note: ranked among the newest %d matches; --order newest goes through all of them\n", res.RankScope)
 			}
 			if *withFacets {
 				printFacets(w, "by source", res.Sources)

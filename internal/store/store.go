@@ -313,9 +313,11 @@ type SearchResult struct {
 	Total       int
 	TotalCapped bool
 	// Scope, when not 0, says the query matched more articles than one
-	// search ranks: relevance order and facets cover the newest Scope
-	// matches only (date orders always cover all of them).
-	Scope int
+	// search counts: the facets cover the newest Scope matches. RankScope,
+	// when not 0, says relevance order ranked only the newest RankScope.
+	// Date orders always reach every match.
+	Scope     int
+	RankScope int
 	Next  string // cursor of the next page; empty on the last
 	// Facets over all matches (when asked): per source, most first, and
 	// per month ("2024-10"), newest first.

@@ -133,13 +133,14 @@ type searchAnswer struct {
 	Query       string `json:"query"` // the query as understood, canonical
 	Total       int    `json:"total"`
 	TotalCapped bool   `json:"total_capped"`
-	// Scope, when not 0: so many match that ranking and facets cover the
-	// newest Scope matches only.
-	Scope  int         `json:"scope,omitempty"`
-	Hits   []searchHit `json:"hits"`
-	Next   string      `json:"next,omitempty"`
-	Facets facets      `json:"facets"`
-	Notes  []string    `json:"notes,omitempty"`
+	// Scope, when not 0: so many match that the facets cover the newest
+	// Scope matches only; RankScope: relevance ranked the newest RankScope.
+	Scope     int         `json:"scope,omitempty"`
+	RankScope int         `json:"rank_scope,omitempty"`
+	Hits      []searchHit `json:"hits"`
+	Next      string      `json:"next,omitempty"`
+	Facets    facets      `json:"facets"`
+	Notes     []string    `json:"notes,omitempty"`
 }
 
 type searchHit struct {
@@ -180,7 +181,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	out := searchAnswer{Query: req.Query.String(), Total: res.Total, TotalCapped: res.TotalCapped, Scope: res.Scope, Hits: []searchHit{}, Next: res.Next, Notes: res.Notes,
+	out := searchAnswer{Query: req.Query.String(), Total: res.Total, TotalCapped: res.TotalCapped, Scope: res.Scope, RankScope: res.RankScope, Hits: []searchHit{}, Next: res.Next, Notes: res.Notes,
 		Facets: facets{Sources: facetValues(res.Sources), Months: facetValues(res.Months)}}
 	for _, h := range res.Hits {
 		a, err := s.store.Article(r.Context(), h.Article.ID)

@@ -61,12 +61,13 @@ func teaser(s string) string {
 const snippetWords = 32
 
 // Bounds on one search's work, whatever the size of the store. A query
-// matching more than scopeSize articles is ranked, and its facets counted,
-// among the newest scopeSize of them; its total is counted exactly up to
-// countCap. Date orders need no bound: the index is in date order.
+// matching more than scope articles is counted ("more than 10,000") and
+// faceted over the newest scope of them, and ranked by relevance among the
+// newest rankScope. Date orders need no bound: the index is in date order,
+// so every match stays reachable page by page.
 const (
-	defaultScope    = 10_000
-	defaultCountCap = 100_000
+	defaultScope     = 10_000
+	defaultRankScope = 2_000
 )
 
 // matchSet is a compiled query: the FROM and WHERE that select the
@@ -138,92 +139,138 @@ func (s *Store) search(ctx context.Context, r store.SearchRequest) (store.Search
 		return res, err
 	}
 
-	// How many match, up to scopeSize: if more, find where the newest
-	// scopeSize end, and count on up to countCap.
-	scope := m
-	q, args := m.sql("1")
-	if err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM ("+q+" LIMIT ?)", append(args, s.scopeSize+1)...).Scan(&res.Total); err != nil {
-		return res, err
-	}
-	if res.Total > s.scopeSize {
-		var edge int64
-		q, args := m.sql(m.key)
-		if err := s.read.QueryRowContext(ctx, q+" ORDER BY "+m.key+" DESC LIMIT 1 OFFSET ?", append(args, s.scopeSize-1)...).Scan(&edge); err != nil {
-			return res, err
-		}
-		scope = m.and(m.key+" >= ?", edge)
-		res.Scope = s.scopeSize
-		q, args = m.sql("1")
-		if err := s.read.QueryRowContext(ctx, "SELECT count(*) FROM ("+q+" LIMIT ?)", append(args, s.countCap+1)...).Scan(&res.Total); err != nil {
-			return res, err
-		}
-		if res.Total > s.countCap {
-			res.Total, res.TotalCapped = s.countCap, true
-		}
-	}
-
-	// The page, one more than asked to know whether a next page exists.
-	var page matchSet
-	var orderBy string
-	offset := 0
-	switch order {
-	case store.Relevance:
-		page, offset = scope, cur.offset
-		orderBy = " ORDER BY article_fts.rank, " + m.key + " DESC LIMIT ? OFFSET ?"
-	case store.Newest:
-		page = m
-		if cur.set {
-			page = page.and(m.key+" < ?", cur.key)
-		}
-		orderBy = " ORDER BY " + m.key + " DESC LIMIT ? OFFSET ?"
-	case store.Oldest:
-		page = m
-		if cur.set {
-			page = page.and(m.key+" > ?", cur.key)
-		}
-		orderBy = " ORDER BY " + m.key + " LIMIT ? OFFSET ?"
-	default:
-		return res, fmt.Errorf("unknown order %d", order)
-	}
-	q, args = page.sql(m.key)
-	rows, err := s.read.QueryContext(ctx, q+orderBy, append(args, limit+1, offset)...)
+	// One pass over the matches, newest first, up to the scope: the
+	// total, the facets, the first page by date and the ranking's edge
+	// all come from it.
+	q, args := m.sql(m.key)
+	keys, err := s.keys(ctx, q+" ORDER BY "+m.key+" DESC LIMIT ?", append(args, s.scopeSize+1)...)
 	if err != nil {
 		return res, err
 	}
-	var keys []int64
+	if len(keys) > s.scopeSize {
+		keys = keys[:s.scopeSize]
+		res.TotalCapped, res.Scope = true, s.scopeSize
+	}
+	res.Total = len(keys)
+
+	var page []int64
+	more := false // a next page exists beyond page[:limit]
+	switch order {
+	case store.Newest:
+		if !cur.set {
+			// The first page is the scope's start; past the scope's end
+			// more match when it was capped.
+			page = keys[:min(len(keys), limit)]
+			more = len(keys) > limit || res.TotalCapped
+			break
+		}
+		pm := m.and(m.key+" < ?", cur.key)
+		q, args := pm.sql(m.key)
+		if page, err = s.keys(ctx, q+" ORDER BY "+m.key+" DESC LIMIT ?", append(args, limit+1)...); err != nil {
+			return res, err
+		}
+	case store.Oldest:
+		pm := m
+		if cur.set {
+			pm = m.and(m.key+" > ?", cur.key)
+		}
+		q, args := pm.sql(m.key)
+		if page, err = s.keys(ctx, q+" ORDER BY "+m.key+" LIMIT ?", append(args, limit+1)...); err != nil {
+			return res, err
+		}
+	case store.Relevance:
+		pm := m
+		if len(keys) > s.rankScope {
+			pm = m.and(m.key+" >= ?", keys[s.rankScope-1])
+			res.RankScope = s.rankScope
+		}
+		q, args := pm.sql(m.key)
+		if page, err = s.keys(ctx, q+" ORDER BY article_fts.rank, "+m.key+" DESC LIMIT ? OFFSET ?", append(args, limit+1, cur.offset)...); err != nil {
+			return res, err
+		}
+	default:
+		return res, fmt.Errorf("unknown order %d", order)
+	}
+	if len(page) > limit {
+		page, more = page[:limit], true
+	}
+	if more {
+		if order == store.Relevance {
+			res.Next = encodeCursor(cursor{order: order, offset: cur.offset + limit})
+		} else {
+			res.Next = encodeCursor(cursor{order: order, key: page[len(page)-1]})
+		}
+	}
+	if res.Hits, err = s.hits(ctx, m, page); err != nil {
+		return res, err
+	}
+	if r.Facets && len(keys) > 0 {
+		if res.Sources, err = s.sourceFacet(ctx, keys); err != nil {
+			return res, err
+		}
+		res.Months = monthFacet(keys)
+	}
+	return res, nil
+}
+
+// keys runs a query of dkeys.
+func (s *Store) keys(ctx context.Context, q string, args ...any) ([]int64, error) {
+	rows, err := s.read.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
 	for rows.Next() {
 		var k int64
 		if err := rows.Scan(&k); err != nil {
-			rows.Close()
-			return res, err
+			return nil, err
 		}
-		keys = append(keys, k)
+		out = append(out, k)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return res, err
-	}
-	if len(keys) > limit {
-		keys = keys[:limit]
-		if order == store.Relevance {
-			res.Next = encodeCursor(cursor{order: order, offset: offset + limit})
-		} else {
-			res.Next = encodeCursor(cursor{order: order, key: keys[len(keys)-1]})
-		}
-	}
-	if res.Hits, err = s.hits(ctx, m, keys); err != nil {
-		return res, err
-	}
+	return out, rows.Err()
+}
 
-	if r.Facets && res.Total > 0 {
-		if res.Sources, err = s.facet(ctx, scope, "f.feed", "JOIN article_feeds f ON f.article_id = "+m.id, "2 DESC, 1"); err != nil {
-			return res, err
+// sourceFacet counts the articles of keys per source, most first.
+func (s *Store) sourceFacet(ctx context.Context, keys []int64) ([]store.FacetCount, error) {
+	var ids strings.Builder
+	ids.WriteByte('[')
+	for i, k := range keys {
+		if i > 0 {
+			ids.WriteByte(',')
 		}
-		if res.Months, err = s.facet(ctx, scope, "strftime('%Y-%m', ("+m.key+" >> 31) * 86400, 'unixepoch')", "", "1 DESC"); err != nil {
-			return res, err
+		ids.WriteString(strconv.FormatInt(k&idMask, 10))
+	}
+	ids.WriteByte(']')
+	rows, err := s.read.QueryContext(ctx, `SELECT f.feed, count(*) FROM json_each(?) j JOIN article_feeds f ON f.article_id = j.value
+		GROUP BY f.feed ORDER BY 2 DESC, 1`, ids.String())
+	if err != nil {
+		return nil, fmt.Errorf("source facet: %w", err)
+	}
+	defer rows.Close()
+	var out []store.FacetCount
+	for rows.Next() {
+		var c store.FacetCount
+		if err := rows.Scan(&c.Value, &c.N); err != nil {
+			return nil, fmt.Errorf("source facet: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// monthFacet counts keys per month, newest first: the month is in the key.
+func monthFacet(keys []int64) []store.FacetCount {
+	var out []store.FacetCount
+	for _, k := range keys { // newest first already
+		m := time.Unix((k>>idBits)*86400, 0).UTC().Format("2006-01")
+		if n := len(out); n > 0 && out[n-1].Value == m {
+			out[n-1].N++
+		} else {
+			out = append(out, store.FacetCount{Value: m, N: 1})
 		}
 	}
-	return res, nil
+	return out
 }
 
 // hits loads the listed articles (without their bodies), with highlighted
@@ -310,61 +357,17 @@ func (hs hitScanner) Scan(dest ...any) error {
 	return hs.rows.Scan(append(dest, &hs.h.Title, &hs.h.Snippet)...)
 }
 
-// facet counts the matches per value of expr.
-func (s *Store) facet(ctx context.Context, m matchSet, expr, join, orderBy string) ([]store.FacetCount, error) {
-	fm := m
-	fm.from += " " + join
-	q, args := fm.sql(expr + ", count(*)")
-	rows, err := s.read.QueryContext(ctx, q+" GROUP BY 1 ORDER BY "+orderBy, args...)
-	if err != nil {
-		return nil, fmt.Errorf("facet: %w", err)
-	}
-	defer rows.Close()
-	var out []store.FacetCount
-	for rows.Next() {
-		var c store.FacetCount
-		if err := rows.Scan(&c.Value, &c.N); err != nil {
-			return nil, fmt.Errorf("facet: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
-}
-
-// compile turns a parsed query into the SQL that selects its matches.
+// compile turns a parsed query into the SQL that selects its matches. With
+// search words the matches come from the index; without, from one
+// source's feed links when the query names exactly one source (walked
+// newest first on their own index), else from the articles.
 func (s *Store) compile(ctx context.Context, q query.Query) (matchSet, []string, error) {
 	var m matchSet
 	var notes []string
 	for _, f := range q.Facts {
 		return m, nil, &query.Error{Pos: f.Pos, Msg: fmt.Sprintf("%s: filters come with enrichment, which this version of sitrep does not have yet", f.Field)}
 	}
-	m.from, m.key, m.id = "FROM articles a", "a.dkey", "a.id"
-	if q.Text != nil {
-		pos, neg := splitNot(q.Text)
-		if pos != nil {
-			m.fts = ftsExpr(pos)
-			for _, n := range neg {
-				m.fts = "(" + m.fts + ") NOT (" + ftsExpr(n) + ")"
-			}
-			m.from, m.key, m.id = "FROM article_fts", "article_fts.rowid", "(article_fts.rowid & "+strconv.Itoa(idMask)+")"
-			m = m.and("article_fts MATCH ?", m.fts)
-		} else {
-			// Only exclusions: everything but what they match.
-			parts := make([]string, len(neg))
-			for i, n := range neg {
-				parts[i] = "(" + ftsExpr(n) + ")"
-			}
-			m = m.and("a.dkey NOT IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)", strings.Join(parts, " OR "))
-		}
-	}
-	// Dates are whole days (the query language has no finer unit), as dkey
-	// is, so the dkey bounds are exact.
-	if !q.Since.IsZero() {
-		m = m.and(m.key+" >= ?", dkeyAt(q.Since))
-	}
-	if !q.Until.IsZero() {
-		m = m.and(m.key+" < ?", dkeyAt(q.Until))
-	}
+	var sources, notSources []any
 	if len(q.Sources) > 0 || len(q.NotSources) > 0 {
 		known, err := s.sourceNames(ctx)
 		if err != nil {
@@ -382,12 +385,50 @@ func (s *Store) compile(ctx context.Context, q query.Query) (matchSet, []string,
 			}
 			return out
 		}
-		if names := resolve(q.Sources); len(names) > 0 {
-			m = m.and("EXISTS (SELECT 1 FROM article_feeds f WHERE f.article_id = "+m.id+" AND f.feed IN ("+placeholders(len(names))+"))", names...)
+		sources, notSources = resolve(q.Sources), resolve(q.NotSources)
+	}
+
+	var pos query.Node
+	var neg []query.Node
+	if q.Text != nil {
+		pos, neg = splitNot(q.Text)
+	}
+	switch {
+	case pos != nil:
+		m.fts = ftsExpr(pos)
+		for _, n := range neg {
+			m.fts = "(" + m.fts + ") NOT (" + ftsExpr(n) + ")"
 		}
-		if names := resolve(q.NotSources); len(names) > 0 {
-			m = m.and("NOT EXISTS (SELECT 1 FROM article_feeds f WHERE f.article_id = "+m.id+" AND f.feed IN ("+placeholders(len(names))+"))", names...)
+		m.from, m.key, m.id = "FROM article_fts", "article_fts.rowid", "(article_fts.rowid & "+strconv.Itoa(idMask)+")"
+		m = m.and("article_fts MATCH ?", m.fts)
+	case len(sources) == 1:
+		m.from, m.key, m.id = "FROM article_feeds sf", "sf.dkey", "sf.article_id"
+		m = m.and("sf.feed = ?", sources[0])
+		sources = nil
+	default:
+		m.from, m.key, m.id = "FROM articles a", "a.dkey", "a.id"
+	}
+	if pos == nil && len(neg) > 0 {
+		// Only exclusions: everything but what they match.
+		parts := make([]string, len(neg))
+		for i, n := range neg {
+			parts[i] = "(" + ftsExpr(n) + ")"
 		}
+		m = m.and(m.key+" NOT IN (SELECT rowid FROM article_fts WHERE article_fts MATCH ?)", strings.Join(parts, " OR "))
+	}
+	// Dates are whole days (the query language has no finer unit), as dkey
+	// is, so the dkey bounds are exact.
+	if !q.Since.IsZero() {
+		m = m.and(m.key+" >= ?", dkeyAt(q.Since))
+	}
+	if !q.Until.IsZero() {
+		m = m.and(m.key+" < ?", dkeyAt(q.Until))
+	}
+	if len(sources) > 0 {
+		m = m.and("EXISTS (SELECT 1 FROM article_feeds f WHERE f.article_id = "+m.id+" AND f.feed IN ("+placeholders(len(sources))+"))", sources...)
+	}
+	if len(notSources) > 0 {
+		m = m.and("NOT EXISTS (SELECT 1 FROM article_feeds f WHERE f.article_id = "+m.id+" AND f.feed IN ("+placeholders(len(notSources))+"))", notSources...)
 	}
 	return m, notes, nil
 }

@@ -60,7 +60,7 @@ func FuzzSearch(f *testing.F) {
 // through completely by date.
 func TestSearchBounds(t *testing.T) {
 	ctx := t.Context()
-	s, err := Open(ctx, ":memory:", WithSearchBounds(5, 8))
+	s, err := Open(ctx, ":memory:", WithSearchBounds(8, 5))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -87,8 +87,8 @@ func TestSearchBounds(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Total != 8 || !res.TotalCapped || res.Scope != 5 {
-		t.Errorf("total %d capped %v scope %d; want 8, true, 5", res.Total, res.TotalCapped, res.Scope)
+	if res.Total != 8 || !res.TotalCapped || res.Scope != 8 || res.RankScope != 5 {
+		t.Errorf("total %d capped %v scope %d rank scope %d; want 8, true, 8, 5", res.Total, res.TotalCapped, res.Scope, res.RankScope)
 	}
 	if got := res.Hits[0].Article.Published.Month(); got < time.August {
 		t.Errorf("relevance ranked an article from month %v, outside the newest 5", got)
@@ -97,10 +97,35 @@ func TestSearchBounds(t *testing.T) {
 	for _, f := range res.Months {
 		months = append(months, f.Value)
 	}
-	if want := "2024-12 2024-11 2024-10 2024-09 2024-08"; strings.Join(months, " ") != want {
-		t.Errorf("month facet %v, want the newest five months", months)
+	if want := "2024-12 2024-11 2024-10 2024-09 2024-08 2024-07 2024-06 2024-05"; strings.Join(months, " ") != want {
+		t.Errorf("month facet %v, want the newest eight months", months)
 	}
-	// By date, every match is reachable.
+	if len(res.Sources) != 1 || res.Sources[0].N != 8 {
+		t.Errorf("source facet %v, want A 8", res.Sources)
+	}
+	// By date, every match is reachable, either way, with or without
+	// search words.
+	for _, tc := range []struct {
+		q     string
+		order store.SearchOrder
+	}{{"jackal", store.Oldest}, {"jackal", store.Newest}, {"", store.Newest}, {"source:A", store.Newest}, {"-nothing", store.Newest}} {
+		q, _ := query.Parse(tc.q)
+		seen, cur := 0, ""
+		for {
+			res, err := s.Search(ctx, store.SearchRequest{Query: q, Order: tc.order, Limit: 5, Cursor: cur})
+			if err != nil {
+				t.Fatal(err)
+			}
+			seen += len(res.Hits)
+			if res.Next == "" {
+				break
+			}
+			cur = res.Next
+		}
+		if seen != 12 {
+			t.Errorf("%q order %d: paging reached %d articles, want 12", tc.q, tc.order, seen)
+		}
+	}
 	seen, cur := 0, ""
 	for {
 		res, err := s.Search(ctx, store.SearchRequest{Query: q, Order: store.Oldest, Limit: 5, Cursor: cur})
@@ -119,7 +144,7 @@ func TestSearchBounds(t *testing.T) {
 	// since/until narrow before the scope is taken.
 	q, _ = query.Parse("jackal until:2024-03")
 	res, _ = s.Search(ctx, store.SearchRequest{Query: q})
-	if res.Total != 3 || res.Scope != 0 || res.Hits[0].Article.Title != "Jackal jackal jackal" {
+	if res.Total != 3 || res.Scope != 0 || res.RankScope != 0 || res.Hits[0].Article.Title != "Jackal jackal jackal" {
 		t.Errorf("until:2024-03: total %d scope %d first %q", res.Total, res.Scope, res.Hits[0].Article.Title)
 	}
 }
