@@ -318,7 +318,7 @@ type SearchResult struct {
 	// Date orders always reach every match.
 	Scope     int
 	RankScope int
-	Next  string // cursor of the next page; empty on the last
+	Next      string // cursor of the next page; empty on the last
 	// Facets over all matches (when asked): per source, most first, and
 	// per month ("2024-10"), newest first.
 	Sources []FacetCount
