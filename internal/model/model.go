@@ -47,6 +47,9 @@ type SourceState struct {
 	LastSuccess  time.Time
 	LastError    string
 	Articles     int // articles whose feeds include this source
+	// FirstArticle is the day of the oldest of those articles (published,
+	// else fetched); zero without articles.
+	FirstArticle time.Time
 	// FeedURL is the feed a source's page advertises (<link
 	// rel="alternate">), found on an earlier poll and polled instead of the
 	// page, with its own validators.

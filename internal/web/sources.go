@@ -54,20 +54,16 @@ func (s *Server) sources(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	// Every week of every source, to know when each started; sparklines
-	// take the last weeks.
-	counts, err := s.store.WeeklyCounts(ctx, time.Time{})
+	// The sparklines' weeks; the mean per week runs from each source's
+	// first article.
+	thisWeek := monday(s.now())
+	counts, err := s.store.WeeklyCounts(ctx, thisWeek.AddDate(0, 0, -7*(sparkWeeks-1)))
 	if err != nil {
 		s.pageError(w, r, err)
 		return
 	}
-	thisWeek := monday(s.now())
-	first := map[string]time.Time{}
 	spark := map[string][]float64{}
 	for _, c := range counts {
-		if f, ok := first[c.Source]; !ok || c.Week.Before(f) {
-			first[c.Source] = c.Week
-		}
 		if i := sparkWeeks - 1 - int(thisWeek.Sub(c.Week).Hours()/(24*7)); i >= 0 && i < sparkWeeks {
 			if spark[c.Source] == nil {
 				spark[c.Source] = make([]float64, sparkWeeks)
@@ -82,8 +78,8 @@ func (s *Server) sources(w http.ResponseWriter, r *http.Request) {
 	p.CanManage = p.CanWrite && s.cfg.SourcesFile == ""
 	for _, src := range srcs {
 		row := sourceRow{SourceState: src, Plain: plainError(src.LastError)}
-		if f, ok := first[src.Name]; ok && src.Articles > 0 {
-			weeks := max(1, thisWeek.Sub(f).Hours()/(24*7)+1)
+		if src.Articles > 0 && !src.FirstArticle.IsZero() {
+			weeks := max(1, thisWeek.Sub(monday(src.FirstArticle)).Hours()/(24*7)+1)
 			row.PerWeek = float64(src.Articles) / weeks
 		}
 		vals := spark[src.Name]

@@ -81,27 +81,32 @@ func (s *Store) CreateToken(ctx context.Context, name, hash string) error {
 	return nil
 }
 
-// TokenByHash finds a token and stamps its use. The stamp is written at
-// most once a minute per token, so a busy script does not turn every read
-// into a write.
+// TokenByHash finds a token and stamps its use. The lookup is a read, so an
+// API call does not wait for the writer; the stamp is written at most once
+// a minute per token, so a busy script does not turn every read into a
+// write.
 func (s *Store) TokenByHash(ctx context.Context, hash string, now time.Time) (store.Token, error) {
 	var (
 		t                 store.Token
 		created, lastUsed int64
 	)
-	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		if err := tx.QueryRowContext(ctx, "SELECT name, created, last_used FROM tokens WHERE hash = ?", hash).Scan(&t.Name, &created, &lastUsed); err != nil {
-			return errNoRows(err)
-		}
-		if now.UnixMilli()-lastUsed >= 60_000 {
-			lastUsed = now.UnixMilli()
-			_, err := tx.ExecContext(ctx, "UPDATE tokens SET last_used = ? WHERE name = ?", lastUsed, t.Name)
-			return err
-		}
-		return nil
-	})
+	release, err := s.begin()
 	if err != nil {
 		return store.Token{}, fmt.Errorf("sqlite: token: %w", err)
+	}
+	err = s.queryRow(ctx, "SELECT name, created, last_used FROM tokens WHERE hash = ?", hash).Scan(&t.Name, &created, &lastUsed)
+	release()
+	if err != nil {
+		return store.Token{}, fmt.Errorf("sqlite: token: %w", errNoRows(err))
+	}
+	if now.UnixMilli()-lastUsed >= 60_000 {
+		lastUsed = now.UnixMilli()
+		if err := s.inTx(ctx, func(tx *sql.Tx) error {
+			_, err := tx.ExecContext(ctx, "UPDATE tokens SET last_used = ? WHERE name = ?", lastUsed, t.Name)
+			return err
+		}); err != nil {
+			return store.Token{}, fmt.Errorf("sqlite: token %q: %w", t.Name, err)
+		}
 	}
 	t.Created, t.LastUsed = fromMs(created), fromMs(lastUsed)
 	return t, nil

@@ -14,7 +14,8 @@ import (
 // sourceCols are the columns scanSource reads, for a sources table aliased s.
 const sourceCols = `s.name, s.url, s.type, s.links, s.interval_ms, s.per_host, s.host_delay_ms, s.position,
 	s.paused, s.next_due, s.failures, s.etag, s.last_modified, s.last_attempt, s.last_success, s.last_error, s.feed_url,
-	(SELECT count(*) FROM article_feeds f WHERE f.feed = s.name)`
+	(SELECT count(*) FROM article_feeds f WHERE f.feed = s.name),
+	(SELECT min(f.dkey) FROM article_feeds f WHERE f.feed = s.name)`
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -23,10 +24,11 @@ func scanSource(r scanner) (model.SourceState, error) {
 		st                                        model.SourceState
 		interval, hostDelay                       int64
 		nextDue, lastAttempt, lastSuccess, paused int64
+		first                                     sql.NullInt64
 	)
 	err := r.Scan(&st.Name, &st.URL, &st.Type, &st.Links, &interval, &st.PerHost, &hostDelay, &st.Position,
 		&paused, &nextDue, &st.Failures, &st.ETag, &st.LastModified, &lastAttempt, &lastSuccess, &st.LastError,
-		&st.FeedURL, &st.Articles)
+		&st.FeedURL, &st.Articles, &first)
 	if err != nil {
 		return st, err
 	}
@@ -36,6 +38,9 @@ func scanSource(r scanner) (model.SourceState, error) {
 	st.NextDue = fromMs(nextDue)
 	st.LastAttempt = fromMs(lastAttempt)
 	st.LastSuccess = fromMs(lastSuccess)
+	if first.Valid {
+		st.FirstArticle = time.Unix((first.Int64>>idBits)*86400, 0).UTC()
+	}
 	return st, nil
 }
 

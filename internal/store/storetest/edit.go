@@ -181,6 +181,12 @@ func testWeeklyCounts(t *testing.T, s store.Store) {
 	if !slices.Equal(got, want) {
 		t.Errorf("WeeklyCounts:\n got %v\nwant %v", got, want)
 	}
+	// Each source knows the day of its oldest article.
+	for name, day := range map[string]time.Time{"A": mon.AddDate(0, 0, -1), "B": mon.AddDate(0, 0, -30)} {
+		if got := mustSource(t, s, name).FirstArticle; !got.Equal(day) {
+			t.Errorf("source %s: FirstArticle %v, want %v", name, got, day)
+		}
+	}
 }
 
 func testArticleFeeds(t *testing.T, s store.Store) {
