@@ -174,9 +174,9 @@ type SourceStore interface {
 	// unknown.
 	Release(ctx context.Context, name string) error
 
-	// WeeklyCounts counts the articles each source listed per week
-	// (weeks start on Monday, UTC, by publication date, else fetch date),
-	// from since on.
+	// WeeklyCounts counts the articles each configured source listed per
+	// week (weeks start on Monday, UTC, by publication date, else fetch
+	// date), from since's day on.
 	WeeklyCounts(ctx context.Context, since time.Time) ([]WeekCount, error)
 }
 
