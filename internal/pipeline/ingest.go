@@ -29,7 +29,7 @@ func (p *Pipeline) ingest(ctx context.Context, src model.SourceState, e model.En
 	if key == "" {
 		return 0, false, fmt.Errorf("an entry of %s has neither link nor GUID", src.URL)
 	}
-	fp := "fp:" + src.Name + ":" + fingerprint(e)
+	fp := store.SourceKey(store.KeyFingerprint, src.Name, fingerprint(e))
 	// A teaser kept because the page had no text is tried again, but at
 	// most once a day: some sites always serve an app shell.
 	fpRetry := fp + ":" + p.cfg.Now().UTC().Format("2006-01-02")
@@ -368,7 +368,7 @@ func siteOf(host string) string {
 // guidKey scopes a feed GUID by its source: GUIDs such as "1234" are only
 // unique within one feed.
 func guidKey(e model.Entry, src model.SourceState) string {
-	return "guid:" + src.Name + ":" + e.GUID
+	return store.SourceKey(store.KeyGUID, src.Name, e.GUID)
 }
 
 // fingerprint summarises what a feed says of an entry that matters: its

@@ -59,6 +59,19 @@ type Save struct {
 	Imported bool
 }
 
+// Key kinds scoped to one source: a key made by SourceKey with one of these
+// kinds follows the source when UpdateSource renames it.
+const (
+	KeyFingerprint = "fp"   // what a source's feed said of an entry
+	KeyGUID        = "guid" // a feed GUID, unique only within its source
+)
+
+// SourceKeyKinds are the kinds UpdateSource renames.
+func SourceKeyKinds() []string { return []string{KeyFingerprint, KeyGUID} }
+
+// SourceKey is a lookup key scoped to one source: "kind:source:rest".
+func SourceKey(kind, source, rest string) string { return kind + ":" + source + ":" + rest }
+
 // ArticleRef is the little the pipeline needs to decide whether an entry is
 // already stored.
 type ArticleRef struct {
@@ -132,7 +145,8 @@ type SourceStore interface {
 	CreateSource(ctx context.Context, src model.Source) error
 
 	// UpdateSource changes the settings of the source named name (src.Name
-	// may rename it: its articles follow). Polling state is kept, except
+	// may rename it: its articles and its SourceKey keys follow). Polling
+	// state is kept, except
 	// validators and discovered feed as SyncSources says. Position is
 	// kept. ErrNotFound if name is unknown, ErrConflict if the new name is
 	// taken.

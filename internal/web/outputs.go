@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/sitrep/sitrep/internal/chart"
@@ -46,7 +47,7 @@ func outputQuery(v url.Values) (query.Query, error) {
 
 // collect runs a query by date and loads the full articles, oldest first
 // as digests read; it also returns a validator of the result.
-func (s *Server) collect(r *http.Request, q query.Query, order store.SearchOrder, limit int) ([]model.Article, string, error) {
+func (s *Server) collect(r *http.Request, q query.Query, order store.SearchOrder, limit int, salt string) ([]model.Article, string, error) {
 	ctx := r.Context()
 	var hits []store.Hit
 	cursor := ""
@@ -63,14 +64,14 @@ func (s *Server) collect(r *http.Request, q query.Query, order store.SearchOrder
 	}
 	// The validator: what was asked and what each hit is now.
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%d\x00%d\x00%s\n", q.String(), order, limit, s.cfg.Version)
+	fmt.Fprintf(h, "%s\x00%d\x00%d\x00%s\x00%s\n", q.String(), order, limit, s.cfg.Version, salt)
 	for _, hit := range hits {
 		// Updated changes with the text; the title too, even within the
 		// same millisecond.
-		fmt.Fprintf(h, "%d %d %q\n", hit.Article.ID, hit.Article.Updated.UnixMilli(), hit.Article.Title)
+		fmt.Fprintf(h, "%d %d %q %q\n", hit.Article.ID, hit.Article.Updated.UnixMilli(), hit.Article.Title, hit.Article.Feeds)
 	}
 	etag := `"` + hex.EncodeToString(h.Sum(nil)[:16]) + `"`
-	if r.Header.Get("If-None-Match") == etag {
+	if etagMatch(r.Header.Get("If-None-Match"), etag) {
 		return nil, etag, nil
 	}
 	out := make([]model.Article, 0, len(hits))
@@ -88,9 +89,21 @@ func (s *Server) collect(r *http.Request, q query.Query, order store.SearchOrder
 func notModified(w http.ResponseWriter, r *http.Request, etag string) bool {
 	w.Header().Set("ETag", etag)
 	w.Header().Set("Cache-Control", "no-cache")
-	if match := r.Header.Get("If-None-Match"); match != "" && (match == etag || match == "*") {
+	if etagMatch(r.Header.Get("If-None-Match"), etag) {
 		w.WriteHeader(http.StatusNotModified)
 		return true
+	}
+	return false
+}
+
+// etagMatch reads If-None-Match as RFC 9110 does: a list, compared weakly
+// (a proxy that compresses turns "x" into W/"x").
+func etagMatch(header, etag string) bool {
+	for _, m := range strings.Split(header, ",") {
+		m = strings.TrimPrefix(strings.TrimSpace(m), "W/")
+		if m == "*" || m == etag {
+			return true
+		}
 	}
 	return false
 }
@@ -103,7 +116,7 @@ func (s *Server) digestText(w http.ResponseWriter, r *http.Request) {
 		s.apiError(w, r, err)
 		return
 	}
-	arts, etag, err := s.collect(r, q, store.Oldest, maxDigest)
+	arts, etag, err := s.collect(r, q, store.Oldest, maxDigest, "")
 	if err != nil {
 		s.apiError(w, r, err)
 		return
@@ -158,7 +171,7 @@ func (s *Server) digestPage(w http.ResponseWriter, r *http.Request) {
 	}
 	p := digestPage{page: s.page(r, "Digest", "digest"), Sources: opts, Since: v.Get("since"), Until: v.Get("until")}
 	if v.Has("show") {
-		arts, _, err := s.collect(r, q, store.Oldest, maxDigest)
+		arts, _, err := s.collect(r, q, store.Oldest, maxDigest, "")
 		if err != nil {
 			s.pageError(w, r, err)
 			return
@@ -213,7 +226,8 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, kind string) (synd
 		}
 		limit = min(n, maxFeedItems)
 	}
-	arts, etag, err := s.collect(r, q, store.Newest, limit)
+	// The feed's links carry the address it was asked at.
+	arts, etag, err := s.collect(r, q, store.Newest, limit, kind+" "+s.baseURL(r))
 	if err != nil {
 		s.apiError(w, r, err)
 		return syndication.Feed{}, false

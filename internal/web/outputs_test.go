@@ -64,9 +64,14 @@ func TestFeeds(t *testing.T) {
 		if etag == "" {
 			t.Fatalf("GET %s: no ETag", tt.path)
 		}
-		again := f.do("GET", tt.path, nil, map[string]string{"If-None-Match": etag})
-		if again.Code != 304 || again.Body.Len() != 0 {
-			t.Errorf("GET %s with its ETag: %d, %d bytes; want 304 and no body", tt.path, again.Code, again.Body.Len())
+		for _, inm := range []string{etag, "W/" + etag, `"other", ` + etag} {
+			again := f.do("GET", tt.path, nil, map[string]string{"If-None-Match": inm})
+			if again.Code != 304 || again.Body.Len() != 0 {
+				t.Errorf("GET %s with If-None-Match %s: %d, %d bytes; want 304 and no body", tt.path, inm, again.Code, again.Body.Len())
+			}
+		}
+		if other := f.do("GET", tt.path, nil, map[string]string{"If-None-Match": `"other"`}); other.Code != 200 {
+			t.Errorf("GET %s with another ETag: %d, want 200", tt.path, other.Code)
 		}
 	}
 

@@ -44,12 +44,9 @@ func (s *Server) identify(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		var id identity
-		if h := r.Header.Get("Authorization"); h != "" {
-			secret, ok := strings.CutPrefix(h, "Bearer ")
-			if !ok {
-				s.apiError(w, r, &Error{Status: http.StatusUnauthorized, Title: "Unauthorized", Detail: "the Authorization header must be \"Bearer TOKEN\""})
-				return
-			}
+		// Only Bearer is ours: a proxy doing Basic authentication passes
+		// its header along, and must not lock its users out.
+		if secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
 			tok, err := s.store.TokenByHash(ctx, auth.HashSecret(secret), s.now())
 			if err != nil {
 				if !errors.Is(err, store.ErrNotFound) {
@@ -157,10 +154,12 @@ func (s *Server) apiWrite(h http.HandlerFunc) http.Handler {
 }
 
 // safeNext keeps a post-sign-in redirect on this site: only a local path,
-// never "//host" or a scheme.
+// never "//host", a scheme, a backslash or a control character (browsers
+// drop tabs and newlines, so "/\t/evil.example" would become
+// "//evil.example").
 func safeNext(next string) string {
-	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") ||
-		strings.ContainsAny(next, "\r\n") {
+	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
 		return "/"
 	}
 	return next

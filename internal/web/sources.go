@@ -120,6 +120,16 @@ func readForm(r *http.Request) sourceForm {
 	}
 }
 
+// reservedName tells whether a source name would collide with the fixed
+// routes under /sources/ (routes.go).
+func reservedName(name string) bool {
+	switch name {
+	case "new", "test", "import":
+		return true
+	}
+	return false
+}
+
 // source turns the form into a validated source.
 func (f sourceForm) source() (model.Source, error) {
 	src := model.Source{Name: f.Name, URL: f.URL, Type: f.Type, Links: f.Links}
@@ -149,6 +159,9 @@ func (f sourceForm) source() (model.Source, error) {
 		if errors.As(err, &inv) {
 			bad = append(bad, inv...)
 		}
+	}
+	if reservedName(src.Name) {
+		bad = append(bad, source.FieldError{Field: "name", Msg: fmt.Sprintf("name %q is taken by a page of sitrep's own; choose another", src.Name)})
 	}
 	if len(bad) > 0 {
 		return src, bad

@@ -181,6 +181,8 @@ func TestSafeNext(t *testing.T) {
 		{"https://evil.example/", "/"},
 		{"javascript:alert(1)", "/"},
 		{"/a\r\nSet-Cookie: x", "/"},
+		{"/\t/evil.example", "/"},
+		{"/x\\y", "/"},
 	}
 	for _, tt := range tests {
 		if got := safeNext(tt.in); got != tt.want {

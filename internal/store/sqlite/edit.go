@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"time"
+	"unicode/utf8"
 
 	"github.com/sitrep/sitrep/internal/model"
 	"github.com/sitrep/sitrep/internal/store"
@@ -109,8 +110,25 @@ func (s *Store) UpdateSource(ctx context.Context, name string, src model.Source)
 			src.Name, name); err != nil {
 			return fmt.Errorf("rename article links: %w", err)
 		}
-		_, err = tx.ExecContext(ctx, "DELETE FROM article_feeds WHERE feed = ?", name)
-		return err
+		if _, err := tx.ExecContext(ctx, "DELETE FROM article_feeds WHERE feed = ?", name); err != nil {
+			return err
+		}
+		// Keys scoped to the source (what its feed said of each entry,
+		// its GUIDs) follow it, or its next poll would take every entry
+		// for new. A key the new name already holds is kept as it is.
+		for _, kind := range store.SourceKeyKinds() {
+			from, to := store.SourceKey(kind, name, ""), store.SourceKey(kind, src.Name, "")
+			// ':' + 1 is ';': the range holds exactly the keys with the prefix.
+			end := from[:len(from)-1] + ";"
+			if _, err := tx.ExecContext(ctx, `UPDATE OR IGNORE article_keys SET key = ? || substr(key, ?)
+				WHERE key >= ? AND key < ?`, to, utf8.RuneCountInString(from)+1, from, end); err != nil {
+				return fmt.Errorf("rename keys: %w", err)
+			}
+			if _, err := tx.ExecContext(ctx, "DELETE FROM article_keys WHERE key >= ? AND key < ?", from, end); err != nil {
+				return fmt.Errorf("rename keys: %w", err)
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return fmt.Errorf("sqlite: update source %q: %w", name, err)

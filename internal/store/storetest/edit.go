@@ -64,7 +64,8 @@ func testUpdateSource(t *testing.T, s store.Store) {
 	ctx := t.Context()
 	mustSync(t, s, sources("A", "B"))
 	mustReport(t, s, "A", store.PollResult{At: t0, ETag: `"1"`, LastModified: "Mon", NextDue: t0.Add(time.Hour), FeedURL: "https://example.org/A/real.xml"})
-	id, _ := mustSave(t, s, store.Save{Article: article("https://example.org/1", "One", t0), Feed: "A"})
+	id, _ := mustSave(t, s, store.Save{Article: article("https://example.org/1", "One", t0), Feed: "A",
+		Keys: []string{store.SourceKey(store.KeyFingerprint, "A", "f1"), store.SourceKey(store.KeyGUID, "A", "g1"), store.SourceKey(store.KeyGUID, "AB", "g2")}})
 
 	// A new interval keeps validators and state.
 	src := sources("A")[0]
@@ -97,6 +98,30 @@ func testUpdateSource(t *testing.T, s store.Store) {
 	}
 	if got := mustSource(t, s, "A2"); got.Articles != 1 {
 		t.Errorf("renamed source counts %d articles, want 1", got.Articles)
+	}
+	// Its source-scoped keys follow it (else its next poll would take
+	// every entry for new); another source's keys stay.
+	for key, want := range map[string]bool{
+		store.SourceKey(store.KeyFingerprint, "A2", "f1"): true, store.SourceKey(store.KeyGUID, "A2", "g1"): true,
+		store.SourceKey(store.KeyFingerprint, "A", "f1"): false, store.SourceKey(store.KeyGUID, "AB", "g2"): true,
+	} {
+		ref, err := s.FindArticle(ctx, key)
+		if found := err == nil && ref.ID == id; found != want {
+			t.Errorf("after rename, key %q found: %v, want %v (%v)", key, found, want, err)
+		}
+	}
+	// Names with letters beyond ASCII too.
+	src2 := src
+	src2.Name = "Ünïcødé"
+	if err := s.UpdateSource(ctx, "A2", src2); err != nil {
+		t.Fatal(err)
+	}
+	if ref, err := s.FindArticle(ctx, store.SourceKey(store.KeyGUID, "Ünïcødé", "g1")); err != nil || ref.ID != id {
+		t.Errorf("after a rename to a non-ASCII name the GUID key is lost: %v", err)
+	}
+	src2.Name = "A2"
+	if err := s.UpdateSource(ctx, "Ünïcødé", src2); err != nil {
+		t.Fatal(err)
 	}
 	// Errors.
 	if err := s.UpdateSource(ctx, "nope", src); !errors.Is(err, store.ErrNotFound) {
