@@ -115,6 +115,19 @@ func setup(ctx context.Context, e env, c config, log *slog.Logger) (*pipeline.Pi
 		return nil, nil, "", err
 	}
 	if path != "" {
+		// The file defines the sources: say which stored ones it drops
+		// (added in the UI, say), so a stray sources.yaml is noticed.
+		if have, err := st.Sources(ctx); err == nil {
+			keep := map[string]bool{}
+			for _, src := range sources {
+				keep[src.Name] = true
+			}
+			for _, h := range have {
+				if !keep[h.Name] {
+					log.Warn("the sources file does not name this source: it is no longer polled (its articles stay)", "file", path, "source", h.Name)
+				}
+			}
+		}
 		err = st.SyncSources(ctx, sources)
 	} else {
 		_, err = st.SeedSources(ctx, sources)

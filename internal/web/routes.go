@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 )
 
 // maxBody caps every request body: forms and API documents are small; an
@@ -60,6 +61,15 @@ func (s *Server) routes() http.Handler {
 	// refused before anything reads a body, then the body cap, then who
 	// is asking.
 	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		err := &Error{Status: http.StatusForbidden, Title: "Cross-site request refused",
+			Detail: "this request came from another site; changes are only accepted from sitrep's own pages or from API clients"}
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			s.apiError(w, r, err)
+		} else {
+			s.pageError(w, r, err)
+		}
+	}))
 	return securityHeaders(cop.Handler(limitBody(s.identify(mux))))
 }
 

@@ -146,8 +146,12 @@ func TestCrossSiteFormsRefused(t *testing.T) {
 		h["Cookie"] = cookie
 		h["Content-Type"] = "application/x-www-form-urlencoded"
 		rec := f.do("POST", "/sources/Interpol/pause", strings.NewReader(""), h)
-		if rec.Code != http.StatusForbidden {
-			t.Errorf("cross-site post %v: %d, want 403", h, rec.Code)
+		if rec.Code != http.StatusForbidden || !strings.Contains(rec.Body.String(), "another site") {
+			t.Errorf("cross-site post %v: %d, want 403 saying why", h, rec.Code)
+		}
+		rec = f.do("DELETE", "/api/v1/sources/Interpol", nil, map[string]string{"Sec-Fetch-Site": "cross-site", "Authorization": "Bearer " + f.token})
+		if rec.Code != http.StatusForbidden || !strings.HasPrefix(rec.Header().Get("Content-Type"), "application/problem+json") {
+			t.Errorf("cross-site API delete: %d %s, want a 403 problem", rec.Code, rec.Header().Get("Content-Type"))
 		}
 	}
 	if st, _ := f.store.Source(t.Context(), "Interpol"); st.Paused {
