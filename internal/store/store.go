@@ -92,7 +92,6 @@ const (
 // Filter selects articles. Zero values mean no restriction.
 type Filter struct {
 	Since   time.Time // published (else fetched) at or after
-	Until   time.Time // published (else fetched) before
 	Sources []string  // articles listed by any of these sources
 	Order   Order
 	Limit   int

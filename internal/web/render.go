@@ -40,7 +40,6 @@ func (s *Server) funcs() template.FuncMap {
 		"pathesc": func(s string) string {
 			return url.PathEscape(s)
 		},
-		"add":   func(a, b int) int { return a + b },
 		"first": func(b []model.Block, n int) []model.Block { return b[:min(n, len(b))] },
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -418,7 +417,7 @@ func (s *Store) Articles(ctx context.Context, f store.Filter) ([]model.Article, 
 		args  []any
 	)
 	from := " FROM articles a"
-	if !f.Since.IsZero() || !f.Until.IsZero() {
+	if !f.Since.IsZero() {
 		// Left to itself SQLite walks the order's index and tests every
 		// row; a digest's Since is recent, so the range on the Since index
 		// and a sort of the few rows it gives are far cheaper (30 ms ->
@@ -426,14 +425,8 @@ func (s *Store) Articles(ctx context.Context, f store.Filter) ([]model.Article, 
 		// The dkey range narrows to the right days, the date test to the
 		// millisecond.
 		from = " FROM articles a INDEXED BY articles_dkey"
-		if !f.Since.IsZero() {
-			where = append(where, "a.dkey >= ?", "coalesce(a.published, a.fetched) >= ?")
-			args = append(args, dkeyAt(f.Since), f.Since.UnixMilli())
-		}
-		if !f.Until.IsZero() {
-			where = append(where, "a.dkey < ?", "coalesce(a.published, a.fetched) < ?")
-			args = append(args, dkeyAt(f.Until.Add(24*time.Hour)), f.Until.UnixMilli())
-		}
+		where = append(where, "a.dkey >= ?", "coalesce(a.published, a.fetched) >= ?")
+		args = append(args, dkeyAt(f.Since), f.Since.UnixMilli())
 	}
 	if len(f.Sources) > 0 {
 		// EXISTS probes the feeds key per row in the order's index and
