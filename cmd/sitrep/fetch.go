@@ -21,7 +21,7 @@ import (
 // line per source. It fails only when no source could be fetched at all.
 func cmdFetch(ctx context.Context, e env, args []string) error {
 	var c config
-	fs := newFlags("fetch", e, &c, "db", "sources", "polite")
+	fs := newFlags("fetch", e, &c, "db", "sources", "polite", "rules")
 	only := fs.String("source", "", "poll only the source `NAME` (to try one source)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the round to `file` (go tool pprof)")
 	stats := fs.Bool("stats", false, "end with where the round's time went (fetch, parse, extract, store)")
@@ -110,6 +110,10 @@ func setup(ctx context.Context, e env, c config, log *slog.Logger) (*pipeline.Pi
 	if err != nil {
 		return nil, nil, "", err
 	}
+	rules, err := loadRules(c)
+	if err != nil {
+		return nil, nil, "", err
+	}
 	st, err := openStore(ctx, e, c)
 	if err != nil {
 		return nil, nil, "", err
@@ -136,7 +140,8 @@ func setup(ctx context.Context, e env, c config, log *slog.Logger) (*pipeline.Pi
 		st.Close()
 		return nil, nil, "", err
 	}
-	p := pipeline.New(pipeline.Config{Workers: c.workers, PerHost: c.perHost, Now: e.now, Log: log}, st, newClient(c))
+	p := pipeline.New(pipeline.Config{Workers: c.workers, PerHost: c.perHost, Now: e.now, Log: log,
+		Enricher: pipeline.NewEnricher(rules, st)}, st, newClient(c))
 	return p, st, path, nil
 }
 

@@ -61,6 +61,7 @@ func articles(ctx context.Context, e env, c config) ([]model.Article, error) {
 func cmdDigest(ctx context.Context, e env, args []string) error {
 	var c config
 	fs := newFlags("digest", e, &c, "db", "since", "source", "order")
+	withFacts := fs.Bool("with-facts", false, "after each body, a Facts: block of its countries, operations and figures (run sitrep enrich first for articles stored before enrichment)")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -70,7 +71,11 @@ func cmdDigest(ctx context.Context, e env, args []string) error {
 	}
 	entries := make([]digest.Entry, len(arts))
 	for i, a := range arts {
-		entries[i] = digest.FromArticle(a)
+		if *withFacts {
+			entries[i] = digest.WithFacts(a)
+		} else {
+			entries[i] = digest.FromArticle(a)
+		}
 	}
 	return digest.Write(e.stdout, entries)
 }

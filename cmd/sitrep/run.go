@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sitrep/sitrep/internal/enrich"
 	"github.com/sitrep/sitrep/internal/fetch"
 	"github.com/sitrep/sitrep/internal/model"
 	"github.com/sitrep/sitrep/internal/source"
@@ -24,9 +25,10 @@ const usage = `sitrep watches official security and justice news sources and kee
 Usage:
   sitrep serve   [--db FILE] [--sources FILE] [--addr 127.0.0.1:8080]   poll continuously, serve the web UI, API and feeds
   sitrep fetch   [--db FILE] [--sources FILE] [--source NAME]          one polling round, then exit
-  sitrep digest  [--db FILE] [--since DATE] [--source NAME] [--order published|fetched|imported]
+  sitrep digest  [--db FILE] [--since DATE] [--source NAME] [--order published|fetched|imported] [--with-facts]
   sitrep export  [--db FILE] [--format jsonl] [--since DATE] [--source NAME]
   sitrep import  [--db FILE] FILE...                                   read digest text files into the store
+  sitrep enrich  [--db FILE] [--all]                                   find facts (countries, orgs, people, operations, figures, topics, stories) of stored articles
   sitrep extract [--url URL] [--format text|jsonl] FILE...|-           extract article text from saved pages
   sitrep search  [--db FILE] [--order relevance|newest|oldest] [--limit N] [--facets] [--format text|jsonl] QUERY...
   sitrep sources [list | import FILE.opml | export]                    the configured sources
@@ -35,6 +37,7 @@ Usage:
   sitrep version
 
 fetch and serve also take --per-host N, --host-delay DURATION and --workers N;
+fetch, serve and enrich take --orgs FILE and --topics FILE to extend the enrichment rules;
 serve takes --read open|closed|auto, --auth-header NAME and --trusted-proxies CIDRS.
 The database defaults to sitrep.db (or $SITREP_DB); sources to sources.yaml in the
 working directory if it exists, else the built-in defaults.
@@ -82,6 +85,8 @@ func runEnv(ctx context.Context, e env, args []string) error {
 		return cmdExport(ctx, e, rest)
 	case "import":
 		return cmdImport(ctx, e, rest)
+	case "enrich":
+		return cmdEnrich(ctx, e, rest)
 	case "extract":
 		return cmdExtract(ctx, e, rest)
 	case "sources":
@@ -122,6 +127,8 @@ type config struct {
 	read        string
 	authHeader  string
 	proxies     string
+	orgsFile    string
+	topicsFile  string
 }
 
 // flags declares the named settings on a flag set for one command.
@@ -160,6 +167,9 @@ func newFlags(name string, e env, c *config, which ...string) *flag.FlagSet {
 			fs.StringVar(&c.proxies, "trusted-proxies", "127.0.0.0/8,::1/128", "comma-separated `CIDRs` of reverse proxies whose --auth-header and X-Forwarded-Proto are believed")
 		case "url":
 			fs.StringVar(&c.url, "url", "", "the page's original `URL` (resolves links, helps date and canonical detection)")
+		case "rules":
+			fs.StringVar(&c.orgsFile, "orgs", e.getenv("SITREP_ORGS"), "extra organisations `file` (YAML, the built-in orgs.yaml's format; $SITREP_ORGS)")
+			fs.StringVar(&c.topicsFile, "topics", e.getenv("SITREP_TOPICS"), "extra topic rules `file` (YAML, the built-in topics.yaml's format; $SITREP_TOPICS)")
 		}
 	}
 	return fs
@@ -193,6 +203,15 @@ func loadSources(c config) ([]model.Source, string, error) {
 		return nil, path, err
 	}
 	return s, path, nil
+}
+
+// loadRules compiles the enrichment rules with the user's files.
+func loadRules(c config) (*enrich.Rules, error) {
+	r, err := enrich.Load(enrich.Files{Orgs: c.orgsFile, Topics: c.topicsFile})
+	if err != nil {
+		return nil, fmt.Errorf("enrichment rules: %w", err)
+	}
+	return r, nil
 }
 
 func openStore(ctx context.Context, e env, c config) (*sqlite.Store, error) {

@@ -28,7 +28,7 @@ const (
 // work, lets in-flight writes finish and closes the database.
 func cmdServe(ctx context.Context, e env, args []string) error {
 	var c config
-	fs := newFlags("serve", e, &c, "db", "sources", "polite", "addr", "web")
+	fs := newFlags("serve", e, &c, "db", "sources", "polite", "addr", "web", "rules")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}

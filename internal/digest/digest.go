@@ -1,7 +1,8 @@
 // Package digest writes and reads sitrep's plain-text digest format: for each
 // article its title line, a blank line, "Source: NAME", a blank line and the
 // body (see model.RenderText); articles separated by one blank line; no
-// trailing newline at the end of the file.
+// trailing newline at the end of the file. With facts, a "Facts:" block
+// follows the body: a blank line, "Facts:", and indented lines.
 package digest
 
 import (
@@ -9,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/sitrep/sitrep/internal/model"
@@ -19,11 +21,21 @@ type Entry struct {
 	Title  string
 	Source string
 	Body   string
+	Facts  string // the "Facts:" block's lines, without the heading; "" for none
 }
 
 // FromArticle is the digest view of a stored article.
 func FromArticle(a model.Article) Entry {
 	return Entry{Title: a.Title, Source: a.Source, Body: a.Body()}
+}
+
+// WithFacts is the digest view of a stored article with its facts.
+func WithFacts(a model.Article) Entry {
+	e := FromArticle(a)
+	if a.Facts != nil {
+		e.Facts = FormatFacts(*a.Facts)
+	}
+	return e
 }
 
 // Write writes entries in the digest format.
@@ -40,6 +52,10 @@ func Write(w io.Writer, entries []Entry) error {
 		if e.Body != "" {
 			bw.WriteString("\n\n")
 			bw.WriteString(e.Body)
+		}
+		if e.Facts != "" {
+			bw.WriteString("\n\n" + factsHeading + "\n")
+			bw.WriteString(e.Facts)
 		}
 	}
 	return bw.Flush()
@@ -88,10 +104,150 @@ func Parse(text string) ([]Entry, error) {
 			end = starts[k+1] - 1 // the blank line between articles
 		}
 		e := Entry{Title: lines[s], Source: strings.TrimPrefix(lines[s+2], "Source: ")}
+		// A trailing "Facts:" block is sitrep's, not the article's.
+		for i := end - 1; i > s+3; i-- {
+			if !strings.HasPrefix(lines[i], factsIndent) {
+				if lines[i] == factsHeading && lines[i-1] == "" && i+1 < end {
+					e.Facts = strings.Join(lines[i+1:end], "\n")
+					end = i - 1
+				}
+				break
+			}
+		}
 		if s+4 <= end {
 			e.Body = strings.Join(lines[s+4:end], "\n")
 		}
 		entries = append(entries, e)
 	}
 	return entries, nil
+}
+
+const (
+	factsHeading = "Facts:"
+	factsIndent  = "  "
+)
+
+// maxListed bounds each line of a Facts block: the reader skims.
+const maxListed = 8
+
+// FormatFacts is the compact Facts block of an article: its subject
+// countries, operations and figures, one indented line each.
+func FormatFacts(f model.Facts) string {
+	var lines []string
+	var countries []string
+	for _, c := range f.Countries {
+		if c.Subject {
+			name := c.Name
+			if name == "" {
+				name = c.Code
+			}
+			countries = append(countries, name)
+		}
+	}
+	if len(countries) > 0 {
+		lines = append(lines, "Countries: "+capped(countries))
+	}
+	var ops []string
+	for _, o := range f.Operations {
+		var detail []string
+		if o.Agency != "" {
+			detail = append(detail, o.Agency)
+		}
+		if o.Period != "" {
+			detail = append(detail, o.Period)
+		}
+		if len(detail) > 0 {
+			ops = append(ops, o.Name+" ("+strings.Join(detail, ", ")+")")
+		} else {
+			ops = append(ops, o.Name)
+		}
+	}
+	if len(ops) > 0 {
+		label := "Operation: "
+		if len(ops) > 1 {
+			label = "Operations: "
+		}
+		lines = append(lines, label+capped(ops))
+	}
+	var figs []string
+	for _, x := range f.Figures {
+		figs = append(figs, FormatFigure(x))
+	}
+	if len(figs) > 0 {
+		lines = append(lines, "Figures: "+strings.Join(figs[:min(len(figs), maxListed)], "; ")+more(len(figs)))
+	}
+	for i := range lines {
+		lines[i] = factsIndent + oneLine(lines[i])
+	}
+	return strings.Join(lines, "\n")
+}
+
+func capped(items []string) string {
+	return strings.Join(items[:min(len(items), maxListed)], ", ") + more(len(items))
+}
+
+func more(n int) string {
+	if n <= maxListed {
+		return ""
+	}
+	return fmt.Sprintf(" (+%d more)", n-maxListed)
+}
+
+// FormatFigure writes one figure as a reader says it: "more than 200 bank
+// accounts blocked", "EUR 2,150,000 seized (Operation Jackal)".
+func FormatFigure(x model.Figure) string {
+	n := groupThousands(x.Value)
+	var s string
+	switch x.Kind {
+	case model.FigMoneySeized:
+		s = x.Unit + " " + n + " seized"
+	case model.FigGoodsSeized:
+		if len(x.Unit) == 3 && strings.ToUpper(x.Unit) == x.Unit {
+			s = x.Unit + " " + n + " of goods seized"
+		} else {
+			s = strings.TrimSpace(n+" "+x.Unit) + " seized"
+		}
+	case model.FigArrests:
+		s = n + " arrests"
+	case model.FigSuspectsIdentified:
+		s = n + " suspects identified"
+	case model.FigVictimsIdentified:
+		s = n + " victims identified"
+	case model.FigAccountsBlocked:
+		s = n + " bank accounts blocked"
+	case model.FigTakedowns:
+		s = n + " taken down"
+	case model.FigCountries:
+		s = n + " countries"
+	case model.FigInjured:
+		s = n + " injured"
+	case model.FigKilled:
+		s = n + " killed"
+	default:
+		s = n + " " + x.Kind
+	}
+	if x.Qualifier != "" {
+		s = x.Qualifier + " " + s
+	}
+	if x.About != "" {
+		s += " (" + x.About + ")"
+	}
+	return s
+}
+
+// groupThousands writes 2150000 as "2,150,000" and 5.74 as "5.74".
+func groupThousands(v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if frac != "" {
+		b.WriteString("." + frac)
+	}
+	return b.String()
 }

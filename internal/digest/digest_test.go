@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/sitrep/sitrep/internal/model"
@@ -53,11 +54,14 @@ func TestParse(t *testing.T) {
 		want []Entry
 		err  bool
 	}{
-		{"one", "T\n\nSource: S\n\nBody one.\n\nBody two.", []Entry{{"T", "S", "Body one.\n\nBody two."}}, false},
-		{"two", "A\n\nSource: X\n\nb\n  • i\n\nB\n\nSource: Y\n\nc", []Entry{{"A", "X", "b\n  • i"}, {"B", "Y", "c"}}, false},
-		{"empty body", "A\n\nSource: X\n\nB\n\nSource: Y", []Entry{{"A", "X", ""}, {"B", "Y", ""}}, false},
-		{"source line inside a paragraph is body", "A\n\nSource: X\n\nfoo\nSource: Reuters\n\nbar", []Entry{{"A", "X", "foo\nSource: Reuters\n\nbar"}}, false},
-		{"crlf", "A\r\n\r\nSource: X\r\n\r\nb", []Entry{{"A", "X", "b"}}, false},
+		{"one", "T\n\nSource: S\n\nBody one.\n\nBody two.", []Entry{{Title: "T", Source: "S", Body: "Body one.\n\nBody two."}}, false},
+		{"two", "A\n\nSource: X\n\nb\n  • i\n\nB\n\nSource: Y\n\nc", []Entry{{Title: "A", Source: "X", Body: "b\n  • i"}, {Title: "B", Source: "Y", Body: "c"}}, false},
+		{"empty body", "A\n\nSource: X\n\nB\n\nSource: Y", []Entry{{Title: "A", Source: "X", Body: ""}, {Title: "B", Source: "Y", Body: ""}}, false},
+		{"source line inside a paragraph is body", "A\n\nSource: X\n\nfoo\nSource: Reuters\n\nbar", []Entry{{Title: "A", Source: "X", Body: "foo\nSource: Reuters\n\nbar"}}, false},
+		{"crlf", "A\r\n\r\nSource: X\r\n\r\nb", []Entry{{Title: "A", Source: "X", Body: "b"}}, false},
+		{"facts", "A\n\nSource: X\n\nb\n\nFacts:\n  Countries: Portugal\n  Figures: 3 arrests\n\nB\n\nSource: Y\n\nc",
+			[]Entry{{Title: "A", Source: "X", Body: "b", Facts: "  Countries: Portugal\n  Figures: 3 arrests"}, {Title: "B", Source: "Y", Body: "c"}}, false},
+		{"a Facts: paragraph of the article's own is body", "A\n\nSource: X\n\nFacts:\nnone here", []Entry{{Title: "A", Source: "X", Body: "Facts:\nnone here"}}, false},
 		{"empty", "", nil, false},
 		{"not a digest", "hello\nworld", nil, true},
 	}
@@ -76,5 +80,37 @@ func TestParse(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestFormatFacts(t *testing.T) {
+	f := model.Facts{
+		Countries:  []model.Country{{Code: "PT", Name: "Portugal", Subject: true}, {Code: "FR", Name: "France"}, {Code: "IE", Name: "Ireland", Subject: true}},
+		Operations: []model.Operation{{Name: "Operation Jackal", Agency: "INTERPOL", Period: "2023-05-15/2023-05-29"}},
+		Figures: []model.Figure{
+			{Kind: model.FigMoneySeized, Value: 2150000, Unit: "EUR", About: "Operation Jackal"},
+			{Kind: model.FigAccountsBlocked, Value: 200, Qualifier: "more than"},
+			{Kind: model.FigGoodsSeized, Value: 5.74, Unit: "kg"},
+			{Kind: model.FigGoodsSeized, Value: 1400000, Unit: "EUR"},
+		},
+	}
+	got := FormatFacts(f)
+	want := "  Countries: Portugal, Ireland\n" +
+		"  Operation: Operation Jackal (INTERPOL, 2023-05-15/2023-05-29)\n" +
+		"  Figures: EUR 2,150,000 seized (Operation Jackal); more than 200 bank accounts blocked; 5.74 kg seized; EUR 1,400,000 of goods seized"
+	if got != want {
+		t.Errorf("FormatFacts:\n%s\nwant\n%s", got, want)
+	}
+	// Written and read back, the block stays apart from the body.
+	var b strings.Builder
+	if err := Write(&b, []Entry{{Title: "T", Source: "S", Body: "Body.", Facts: got}}); err != nil {
+		t.Fatal(err)
+	}
+	back, err := Parse(b.String())
+	if err != nil || len(back) != 1 || back[0].Body != "Body." || back[0].Facts != got {
+		t.Errorf("round trip: %q %v", back, err)
+	}
+	if got := FormatFacts(model.Facts{}); got != "" {
+		t.Errorf("no facts: %q, want no block", got)
 	}
 }

@@ -102,6 +102,16 @@ type Article struct {
 	Updated     time.Time // last changed (equals Fetched until then)
 	SummaryOnly bool      // the page gave no article text: the feed's teaser is kept
 	Blocks      []Block
+	Facts       *Facts   // what enrichment found; nil until the article is enriched
+	Story       StoryRef // the story it belongs to; zero ID until grouped
+}
+
+// StoryRef names the story an article belongs to: articles about the same
+// event, from any source. A story is known by its first article.
+type StoryRef struct {
+	ID       int64  `json:"id"`       // the first article's ID
+	Title    string `json:"title"`    // the first article's title, the story's representative title
+	Articles int    `json:"articles"` // how many articles it groups
 }
 
 // Body renders the blocks in the digest's text form: blocks separated by a

@@ -17,6 +17,17 @@ type Record struct {
 	SummaryOnly bool     `json:"summary_only"`
 	Body        string   `json:"body"` // the digest's text form (RenderText)
 	Blocks      []Block  `json:"blocks,omitempty"`
+
+	// What enrichment found: empty lists until the article is enriched,
+	// when FactsRules is null.
+	FactsRules *string     `json:"facts_rules"`
+	Countries  []Country   `json:"countries"`
+	Orgs       []Org       `json:"orgs"`
+	People     []Person    `json:"people"`
+	Operations []Operation `json:"operations"`
+	Figures    []Figure    `json:"figures"`
+	Topics     []Topic     `json:"topics"`
+	Story      *StoryRef   `json:"story"` // null until grouped
 }
 
 // NewRecord is the Record of an article; withBlocks adds the structured
@@ -31,6 +42,18 @@ func NewRecord(a Article, withBlocks bool) Record {
 		p := rfc3339(a.Published)
 		r.Published = &p
 	}
+	f := Facts{}
+	if a.Facts != nil {
+		f = *a.Facts
+		rules := f.Rules
+		r.FactsRules = &rules
+	}
+	r.Countries, r.Orgs, r.People = orEmpty(f.Countries), orEmpty(f.Orgs), orEmpty(f.People)
+	r.Operations, r.Figures, r.Topics = orEmpty(f.Operations), orEmpty(f.Figures), orEmpty(f.Topics)
+	if a.Story.ID != 0 {
+		st := a.Story
+		r.Story = &st
+	}
 	if withBlocks {
 		r.Blocks = a.Blocks
 		if r.Blocks == nil {
@@ -38,6 +61,13 @@ func NewRecord(a Article, withBlocks bool) Record {
 		}
 	}
 	return r
+}
+
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 func rfc3339(t time.Time) string { return t.UTC().Format(time.RFC3339) }

@@ -94,7 +94,6 @@ func (p *Pipeline) ingest(ctx context.Context, src model.SourceState, e model.En
 	// Deciding the identity and saving are one step: two workers must not
 	// both find a shared canonical URL free and both take it.
 	p.saveMu.Lock()
-	defer p.saveMu.Unlock()
 	if !found {
 		a.URL = key
 		for _, c := range []string{b.canonical, b.final} {
@@ -107,11 +106,31 @@ func (p *Pipeline) ingest(ctx context.Context, src model.SourceState, e model.En
 			a.URL = "" // known by its GUID key alone
 		}
 	}
-	_, o, err := p.store.SaveArticle(context.WithoutCancel(ctx), store.Save{Article: a, Feed: src.Name, Keys: keys})
+	id, o, err := p.store.SaveArticle(context.WithoutCancel(ctx), store.Save{Article: a, Feed: src.Name, Keys: keys})
+	p.saveMu.Unlock()
 	if err != nil {
 		return 0, false, fmt.Errorf("storing %s: %w", key, err)
 	}
+	if o != store.Unchanged {
+		p.enrich(ctx, id)
+	}
 	return o, a.SummaryOnly, nil
+}
+
+// enrich finds the facts of an article just stored. A failure is logged,
+// not the article's: it is stored, and `sitrep enrich` catches up.
+func (p *Pipeline) enrich(ctx context.Context, id int64) {
+	if p.cfg.Enricher == nil {
+		return
+	}
+	ctx = context.WithoutCancel(ctx) // a stored article gets its facts even during shutdown
+	a, err := p.store.Article(ctx, id)
+	if err == nil {
+		err = p.cfg.Enricher.Article(ctx, a)
+	}
+	if err != nil {
+		p.cfg.Log.Warn("enrichment failed; `sitrep enrich` will retry it", "article", id, "err", err)
+	}
 }
 
 // free tells whether url can be the identity of an article titled title:

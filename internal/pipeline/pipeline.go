@@ -44,6 +44,9 @@ type Config struct {
 	// Log receives what a user running serve should see: store errors the
 	// scheduler survives (default: discarded).
 	Log *slog.Logger
+	// Enricher, when set, finds the facts of every article stored new or
+	// changed.
+	Enricher *Enricher
 	// Now is the clock (default time.Now).
 	Now func() time.Time
 	// Jitter returns a random number in [0,1) used to spread polls

@@ -117,6 +117,7 @@ type PollResult struct {
 type Store interface {
 	SourceStore
 	ArticleStore
+	FactStore
 	AuthStore
 	// Close releases the database; in-flight writes finish first.
 	Close() error
@@ -226,6 +227,68 @@ type ArticleStore interface {
 	Search(ctx context.Context, r SearchRequest) (SearchResult, error)
 }
 
+// Fact fields: what search filters (country:, org:, …), facets and
+// FactCounts name.
+const (
+	FieldCountry   = "country"
+	FieldOrg       = "org"
+	FieldPerson    = "person"
+	FieldOperation = "operation"
+	FieldTopic     = "topic"
+)
+
+// FactFields are the fact fields, in the order facets show them.
+func FactFields() []string {
+	return []string{FieldCountry, FieldOrg, FieldPerson, FieldOperation, FieldTopic}
+}
+
+// Enrichment is what SetFacts stores for one article.
+type Enrichment struct {
+	Facts     model.Facts
+	Story     int64  // the story's first article's ID; the article's own ID when it starts one
+	Signature uint64 // a similarity hash of the text, which story grouping compares
+}
+
+// StoryCandidate is what story grouping compares of an enriched article.
+type StoryCandidate struct {
+	ID         int64
+	Story      int64
+	Title      string
+	Date       time.Time // published, else fetched
+	Operations []string  // names of its operations
+	Signature  uint64
+}
+
+// FactStore keeps what enrichment found.
+type FactStore interface {
+	// SetFacts replaces an article's facts, story and signature. Filters
+	// and facets see them from then on. ErrNotFound if the article is
+	// unknown; a Story naming an unknown article is an error too.
+	SetFacts(ctx context.Context, id int64, e Enrichment) error
+
+	// ArticlesToEnrich lists up to limit articles, oldest first (published,
+	// else fetched), that were not enriched yet or were enriched by other
+	// rules than rules, or every article when all is set. It continues
+	// after the page that returned cursor ("" to start); next is "" after
+	// the last page. Oldest first lets story grouping see an article's
+	// predecessors before it.
+	ArticlesToEnrich(ctx context.Context, rules string, all bool, cursor string, limit int) (page []model.Article, next string, err error)
+
+	// StoryCandidates lists up to limit enriched articles dated from from
+	// to to (inclusive), oldest first.
+	StoryCandidates(ctx context.Context, from, to time.Time, limit int) ([]StoryCandidate, error)
+
+	// FactCounts counts the articles dated at or after since (zero: all)
+	// per value of one fact field (FieldCountry…), most first, at most
+	// limit values. An unknown field is an error.
+	FactCounts(ctx context.Context, field string, since time.Time, limit int) ([]FacetCount, error)
+
+	// FactArticles lists up to limit articles, newest first, that have a
+	// fact of field equal to value (case-insensitive; "" for any value),
+	// with their facts.
+	FactArticles(ctx context.Context, field, value string, limit int) ([]model.Article, error)
+}
+
 // AuthStore keeps credentials. Secrets are never stored, only their hashes,
 // which the caller computes (package auth).
 type AuthStore interface {
@@ -333,9 +396,11 @@ type SearchResult struct {
 	RankScope int
 	Next      string // cursor of the next page; empty on the last
 	// Facets over all matches (when asked): per source, most first, and
-	// per month ("2024-10"), newest first.
+	// per month ("2024-10"), newest first; Facts per fact field
+	// (FieldCountry…), most first, the top FactFacetSize of each.
 	Sources []FacetCount
 	Months  []FacetCount
+	Facts   map[string][]FacetCount
 	// Notes tell the user something about the query that is not an error:
 	// "no source is named Europl".
 	Notes []string
@@ -352,5 +417,9 @@ type Hit struct {
 // FacetCount is one facet value and how many matches have it.
 type FacetCount struct {
 	Value string
+	Label string // how outputs show it, when it differs from Value ("Portugal" for "PT")
 	N     int
 }
+
+// FactFacetSize is how many values of each fact field a search's facets list.
+const FactFacetSize = 12

@@ -324,7 +324,12 @@ func (s *Store) SaveArticle(ctx context.Context, sv store.Save) (int64, store.Ou
 const feedsExpr = `(SELECT json_group_array(f.feed ORDER BY s.position IS NULL, s.position, f.rowid)
 	FROM article_feeds f LEFT JOIN sources s ON s.name = f.feed WHERE f.article_id = a.id)`
 
-const articleCols = "a.id, a.url, a.title, a.published, a.fetched, a.updated, a.summary_only, a.blocks, " + feedsExpr
+const articleCols = "a.id, a.url, a.title, a.published, a.fetched, a.updated, a.summary_only, a.blocks, " + feedsExpr + ", " + factCols
+
+// factCols are an article's facts and its story: the story's first
+// article's title and how many articles it groups.
+const factCols = `a.facts, a.story, coalesce((SELECT st.title FROM articles st WHERE st.id = a.story), ''),
+	(SELECT count(*) FROM articles sc WHERE sc.story = a.story)`
 
 func scanArticle(r scanner) (model.Article, error) {
 	var (
@@ -333,9 +338,23 @@ func scanArticle(r scanner) (model.Article, error) {
 		fetched, updated  int64
 		summaryOnly       int
 		blocks, feedsJSON string
+		facts             sql.NullString
+		story             sql.NullInt64
 	)
-	if err := r.Scan(&a.ID, &a.URL, &a.Title, &published, &fetched, &updated, &summaryOnly, &blocks, &feedsJSON); err != nil {
+	if err := r.Scan(&a.ID, &a.URL, &a.Title, &published, &fetched, &updated, &summaryOnly, &blocks, &feedsJSON,
+		&facts, &story, &a.Story.Title, &a.Story.Articles); err != nil {
 		return a, err
+	}
+	if facts.Valid {
+		a.Facts = new(model.Facts)
+		if err := json.Unmarshal([]byte(facts.String), a.Facts); err != nil {
+			return a, fmt.Errorf("article %d: decode facts: %w", a.ID, err)
+		}
+	}
+	if story.Valid {
+		a.Story.ID = story.Int64
+	} else {
+		a.Story = model.StoryRef{}
 	}
 	a.Published = fromNullMs(published)
 	a.Fetched = fromMs(fetched)

@@ -37,7 +37,7 @@ func dkeyAt(t time.Time) int64 {
 
 // hitCols are articleCols without the body, which a result list does not
 // show.
-const hitCols = "a.id, a.url, a.title, a.published, a.fetched, a.updated, a.summary_only, '[]', " + feedsExpr
+const hitCols = "a.id, a.url, a.title, a.published, a.fetched, a.updated, a.summary_only, '[]', " + feedsExpr + ", " + factCols
 
 // teaserExpr is the start of an article's first block, for result lists
 // without search words.
@@ -209,6 +209,9 @@ func (s *Store) search(ctx context.Context, r store.SearchRequest) (store.Search
 			return res, err
 		}
 		res.Months = monthFacet(keys)
+		if res.Facts, err = s.factFacets(ctx, keys); err != nil {
+			return res, err
+		}
 	}
 	return res, nil
 }
@@ -233,17 +236,9 @@ func (s *Store) keys(ctx context.Context, q string, args ...any) ([]int64, error
 
 // sourceFacet counts the articles of keys per source, most first.
 func (s *Store) sourceFacet(ctx context.Context, keys []int64) ([]store.FacetCount, error) {
-	var ids strings.Builder
-	ids.WriteByte('[')
-	for i, k := range keys {
-		if i > 0 {
-			ids.WriteByte(',')
-		}
-		ids.WriteString(strconv.FormatInt(k&idMask, 10))
-	}
-	ids.WriteByte(']')
+	ids := idsJSON(keys)
 	rows, err := s.read.QueryContext(ctx, `SELECT f.feed, count(*) FROM json_each(?) j JOIN article_feeds f ON f.article_id = j.value
-		GROUP BY f.feed ORDER BY 2 DESC, 1`, ids.String())
+		GROUP BY f.feed ORDER BY 2 DESC, 1`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("source facet: %w", err)
 	}
@@ -257,6 +252,20 @@ func (s *Store) sourceFacet(ctx context.Context, keys []int64) ([]store.FacetCou
 		out = append(out, c)
 	}
 	return out, rows.Err()
+}
+
+// idsJSON is the article IDs of keys as a JSON array, for json_each.
+func idsJSON(keys []int64) string {
+	var ids strings.Builder
+	ids.WriteByte('[')
+	for i, k := range keys {
+		if i > 0 {
+			ids.WriteByte(',')
+		}
+		ids.WriteString(strconv.FormatInt(k&idMask, 10))
+	}
+	ids.WriteByte(']')
+	return ids.String()
 }
 
 // monthFacet counts keys per month, newest first: the month is in the key.
@@ -364,8 +373,34 @@ func (hs hitScanner) Scan(dest ...any) error {
 func (s *Store) compile(ctx context.Context, q query.Query) (matchSet, []string, error) {
 	var m matchSet
 	var notes []string
+	// Fact filters: the stored value each names, and the first positive
+	// one, which can drive the scan when there are no search words.
+	type factCond struct {
+		field, value string
+		story        int64
+		not          bool
+	}
+	var facts []factCond
+	drive := -1
 	for _, f := range q.Facts {
-		return m, nil, &query.Error{Pos: f.Pos, Msg: fmt.Sprintf("%s: filters come with enrichment, which this version of sitrep does not have yet", f.Field)}
+		c := factCond{field: f.Field, not: f.Not}
+		if f.Field == "story" {
+			id, err := strconv.ParseInt(f.Value, 10, 64)
+			if err != nil || id <= 0 {
+				return m, nil, &query.Error{Pos: f.Pos, Msg: fmt.Sprintf("story: %q is not a story number", f.Value)}
+			}
+			c.story = id
+		} else {
+			v, err := s.resolveFact(ctx, f.Field, f.Value)
+			if err != nil {
+				return m, nil, err
+			}
+			c.value = v
+			if drive < 0 && !f.Not {
+				drive = len(facts)
+			}
+		}
+		facts = append(facts, c)
 	}
 	var sources, notSources []any
 	if len(q.Sources) > 0 || len(q.NotSources) > 0 {
@@ -401,6 +436,12 @@ func (s *Store) compile(ctx context.Context, q query.Query) (matchSet, []string,
 		}
 		m.from, m.key, m.id = "FROM article_fts", "article_fts.rowid", "(article_fts.rowid & "+strconv.Itoa(idMask)+")"
 		m = m.and("article_fts MATCH ?", m.fts)
+	case drive >= 0:
+		// country:PT alone walks that value's rows newest first.
+		d := facts[drive]
+		m.from, m.key, m.id = "FROM article_facts df", "df.dkey", "df.article_id"
+		m = m.and("df.field = ? AND df.value = ?", d.field, d.value)
+		facts = append(facts[:drive:drive], facts[drive+1:]...)
 	case len(sources) == 1:
 		m.from, m.key, m.id = "FROM article_feeds sf", "sf.dkey", "sf.article_id"
 		m = m.and("sf.feed = ?", sources[0])
@@ -429,6 +470,20 @@ func (s *Store) compile(ctx context.Context, q query.Query) (matchSet, []string,
 	}
 	if len(notSources) > 0 {
 		m = m.and("NOT EXISTS (SELECT 1 FROM article_feeds f WHERE f.article_id = "+m.id+" AND f.feed IN ("+placeholders(len(notSources))+"))", notSources...)
+	}
+	for _, c := range facts {
+		var cond string
+		var args []any
+		if c.story != 0 {
+			cond, args = "EXISTS (SELECT 1 FROM articles sa WHERE sa.dkey = "+m.key+" AND sa.story = ?)", []any{c.story}
+		} else {
+			// The fact table's key is (field, value, dkey): one probe.
+			cond, args = "EXISTS (SELECT 1 FROM article_facts x WHERE x.field = ? AND x.value = ? AND x.dkey = "+m.key+")", []any{c.field, c.value}
+		}
+		if c.not {
+			cond = "NOT " + cond
+		}
+		m = m.and(cond, args...)
 	}
 	return m, notes, nil
 }

@@ -70,6 +70,10 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Search/Facets", testSearchFacets},
 		{"Search/Notes", testSearchNotes},
 		{"Search/FollowsUpdates", testSearchFollowsUpdates},
+		{"Facts/RoundTrip", testFactsRoundTrip},
+		{"Facts/Filters", testFactsFilters},
+		{"Facts/EnrichQueue", testFactsEnrichQueue},
+		{"Facts/Counts", testFactsCounts},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,342 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/sitrep/sitrep/internal/model"
+	"github.com/sitrep/sitrep/internal/store"
+)
+
+// factRow is one row of article_facts.
+type factRow struct{ field, value, label string }
+
+// factRows are the rows an article's facts file under: each distinct
+// value once per field. Countries file under their code, labelled with
+// their name.
+func factRows(f model.Facts) (rows []factRow, names []factRow) {
+	seen := map[[2]string]bool{}
+	add := func(field, label string) string {
+		v := strings.ToLower(strings.TrimSpace(label))
+		if v == "" || seen[[2]string{field, v}] {
+			return v
+		}
+		seen[[2]string{field, v}] = true
+		rows = append(rows, factRow{field, v, label})
+		return v
+	}
+	for _, c := range f.Countries {
+		v := strings.ToLower(c.Code)
+		if v != "" && !seen[[2]string{store.FieldCountry, v}] {
+			seen[[2]string{store.FieldCountry, v}] = true
+			label := c.Name
+			if label == "" {
+				label = c.Code
+			}
+			rows = append(rows, factRow{store.FieldCountry, v, label})
+		}
+		if c.Name != "" {
+			names = append(names, factRow{store.FieldCountry, strings.ToLower(c.Name), v})
+		}
+	}
+	for _, o := range f.Orgs {
+		v := add(store.FieldOrg, o.Name)
+		if a := strings.ToLower(strings.TrimSpace(o.As)); a != "" && a != v {
+			names = append(names, factRow{store.FieldOrg, a, v})
+		}
+	}
+	for _, p := range f.People {
+		add(store.FieldPerson, p.Name)
+	}
+	for _, o := range f.Operations {
+		add(store.FieldOperation, o.Name)
+	}
+	for _, t := range f.Topics {
+		v := add(store.FieldTopic, t.ID)
+		names = append(names, factRow{store.FieldTopic, strings.ToLower(t.Name), v})
+	}
+	return rows, names
+}
+
+// SetFacts replaces an article's facts, story and signature.
+func (s *Store) SetFacts(ctx context.Context, id int64, e store.Enrichment) error {
+	what := fmt.Sprintf("set facts of article %d", id)
+	data, err := json.Marshal(e.Facts)
+	if err != nil {
+		return fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	rows, names := factRows(e.Facts)
+	err = s.inTx(ctx, func(tx *sql.Tx) error {
+		var story any
+		if e.Story != 0 {
+			story = e.Story
+			if e.Story != id {
+				var n int
+				if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM articles WHERE id = ?", e.Story).Scan(&n); err != nil {
+					return err
+				}
+				if n == 0 {
+					return fmt.Errorf("story %d: %w", e.Story, store.ErrNotFound)
+				}
+			}
+		}
+		res, err := tx.ExecContext(ctx, "UPDATE articles SET facts = ?, facts_rules = ?, story = ?, signature = ? WHERE id = ?",
+			string(data), e.Facts.Rules, story, int64(e.Signature), id)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return store.ErrNotFound
+		}
+		if _, err := tx.ExecContext(ctx, "DELETE FROM article_facts WHERE article_id = ?", id); err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO article_facts (field, value, dkey, article_id, label)
+				SELECT ?, ?, dkey, id, ? FROM articles WHERE id = ?`, r.field, r.value, r.label, id); err != nil {
+				return err
+			}
+		}
+		for _, n := range names {
+			if _, err := tx.ExecContext(ctx, "INSERT INTO fact_names (field, name, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+				n.field, n.value, n.label); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	return nil
+}
+
+// ArticlesToEnrich lists articles whose facts are missing or were made by
+// other rules, in dkey order (day, then ID); the cursor is the last dkey.
+func (s *Store) ArticlesToEnrich(ctx context.Context, rules string, all bool, cursor string, limit int) ([]model.Article, string, error) {
+	after := int64(math.MinInt64)
+	if cursor != "" {
+		k, err := strconv.ParseInt(cursor, 10, 64)
+		if err != nil {
+			return nil, "", fmt.Errorf("sqlite: articles to enrich: cursor %q: %w", cursor, store.ErrBadCursor)
+		}
+		after = k
+	}
+	q := "SELECT " + articleCols + ", a.dkey FROM articles a WHERE a.dkey > ?"
+	args := []any{after}
+	if !all {
+		q += " AND a.facts_rules != ?"
+		args = append(args, rules)
+	}
+	q += " ORDER BY a.dkey LIMIT ?"
+	args = append(args, limit)
+	release, err := s.begin()
+	if err != nil {
+		return nil, "", fmt.Errorf("sqlite: articles to enrich: %w", err)
+	}
+	defer release()
+	rows, err := s.query(ctx, q, args...)
+	if err != nil {
+		return nil, "", fmt.Errorf("sqlite: articles to enrich: %w", err)
+	}
+	defer rows.Close()
+	var (
+		out  []model.Article
+		last int64
+	)
+	for rows.Next() {
+		a, err := scanArticle(keyScanner{rows, &last})
+		if err != nil {
+			return nil, "", fmt.Errorf("sqlite: articles to enrich: %w", err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, "", fmt.Errorf("sqlite: articles to enrich: %w", err)
+	}
+	next := ""
+	if len(out) == limit {
+		next = strconv.FormatInt(last, 10)
+	}
+	return out, next, nil
+}
+
+// keyScanner scans an article row followed by its dkey.
+type keyScanner struct {
+	rows *sql.Rows
+	key  *int64
+}
+
+func (ks keyScanner) Scan(dest ...any) error { return ks.rows.Scan(append(dest, ks.key)...) }
+
+// FactArticles lists articles with a fact of field equal to value.
+func (s *Store) FactArticles(ctx context.Context, field, value string, limit int) ([]model.Article, error) {
+	if !slices.Contains(store.FactFields(), field) {
+		return nil, fmt.Errorf("sqlite: articles by fact: unknown field %q", field)
+	}
+	var q string
+	var args []any
+	if value == "" {
+		q = `SELECT ` + articleCols + ` FROM articles a WHERE a.dkey IN
+			(SELECT DISTINCT x.dkey FROM article_facts x WHERE x.field = ? ORDER BY x.dkey DESC LIMIT ?) ORDER BY a.dkey DESC`
+		args = []any{field, limit}
+	} else {
+		q = `SELECT ` + articleCols + ` FROM article_facts x JOIN articles a ON a.id = x.article_id
+			WHERE x.field = ? AND x.value = ? ORDER BY x.dkey DESC LIMIT ?`
+		args = []any{field, strings.ToLower(value), limit}
+	}
+	return s.listArticles(ctx, "articles with "+field+" "+value, q, args...)
+}
+
+func (s *Store) listArticles(ctx context.Context, what, q string, args ...any) ([]model.Article, error) {
+	release, err := s.begin()
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	defer release()
+	rows, err := s.query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []model.Article
+	for rows.Next() {
+		a, err := scanArticle(rows)
+		if err != nil {
+			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+		}
+		out = append(out, a)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	return out, nil
+}
+
+// StoryCandidates lists enriched articles dated from from to to.
+func (s *Store) StoryCandidates(ctx context.Context, from, to time.Time, limit int) ([]store.StoryCandidate, error) {
+	what := "story candidates"
+	release, err := s.begin()
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	defer release()
+	rows, err := s.query(ctx, `SELECT a.id, coalesce(a.story, a.id), a.title, coalesce(a.published, a.fetched), a.signature,
+		(SELECT json_group_array(x.label) FROM article_facts x WHERE x.article_id = a.id AND x.field = 'operation')
+		FROM articles a WHERE coalesce(a.published, a.fetched) BETWEEN ? AND ? AND a.facts IS NOT NULL
+		ORDER BY coalesce(a.published, a.fetched), a.id LIMIT ?`, from.UnixMilli(), to.UnixMilli(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	defer rows.Close()
+	var out []store.StoryCandidate
+	for rows.Next() {
+		var (
+			c   store.StoryCandidate
+			ms  int64
+			sig int64
+			ops string
+		)
+		if err := rows.Scan(&c.ID, &c.Story, &c.Title, &ms, &sig, &ops); err != nil {
+			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+		}
+		c.Date, c.Signature = fromMs(ms), uint64(sig)
+		if err := json.Unmarshal([]byte(ops), &c.Operations); err != nil {
+			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	return out, nil
+}
+
+// FactCounts counts articles per value of one field.
+func (s *Store) FactCounts(ctx context.Context, field string, since time.Time, limit int) ([]store.FacetCount, error) {
+	what := "count " + field + " facts"
+	if !slices.Contains(store.FactFields(), field) {
+		return nil, fmt.Errorf("sqlite: %s: unknown field", what)
+	}
+	release, err := s.begin()
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	defer release()
+	var minKey int64 = -1 << 62
+	if !since.IsZero() {
+		minKey = dkeyAt(since)
+	}
+	rows, err := s.query(ctx, `SELECT value, max(label), count(*) FROM article_facts
+		WHERE field = ? AND dkey >= ? GROUP BY value ORDER BY 3 DESC, 1 LIMIT ?`, field, minKey, limit)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	return scanFacets(rows, what)
+}
+
+func scanFacets(rows *sql.Rows, what string) ([]store.FacetCount, error) {
+	defer rows.Close()
+	var out []store.FacetCount
+	for rows.Next() {
+		var c store.FacetCount
+		if err := rows.Scan(&c.Value, &c.Label, &c.N); err != nil {
+			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	return out, nil
+}
+
+// factFacets counts the fact values of the articles of keys, per field,
+// the top FactFacetSize of each.
+func (s *Store) factFacets(ctx context.Context, keys []int64) (map[string][]store.FacetCount, error) {
+	ids := idsJSON(keys)
+	rows, err := s.read.QueryContext(ctx, `SELECT x.field, x.value, max(x.label), count(*) FROM json_each(?) j
+		JOIN article_facts x ON x.article_id = j.value GROUP BY x.field, x.value ORDER BY 1, 4 DESC, 2`, ids)
+	if err != nil {
+		return nil, fmt.Errorf("fact facets: %w", err)
+	}
+	defer rows.Close()
+	out := map[string][]store.FacetCount{}
+	for rows.Next() {
+		var (
+			field string
+			c     store.FacetCount
+		)
+		if err := rows.Scan(&field, &c.Value, &c.Label, &c.N); err != nil {
+			return nil, fmt.Errorf("fact facets: %w", err)
+		}
+		if len(out[field]) < store.FactFacetSize {
+			out[field] = append(out[field], c)
+		}
+	}
+	return out, rows.Err()
+}
+
+// resolveFact turns a filter's value into the stored value: lower-cased,
+// and a country's or organisation's other name to its own ("Portugal" →
+// "pt").
+func (s *Store) resolveFact(ctx context.Context, field, value string) (string, error) {
+	v := strings.ToLower(strings.Join(strings.Fields(value), " "))
+	var to string
+	err := s.queryRow(ctx, "SELECT value FROM fact_names WHERE field = ? AND name = ?", field, v).Scan(&to)
+	if errors.Is(err, sql.ErrNoRows) {
+		return v, nil
+	}
+	if err != nil {
+		return "", err
+	}
+	return to, nil
+}
