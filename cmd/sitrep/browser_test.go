@@ -93,6 +93,12 @@ func TestBrowser(t *testing.T) {
 	b.addSource(t, s)
 	phase("add a source")
 
+	// serve enriched the articles as it stored them: the Jackal article
+	// shows its facts, its figures link to their sentences, and the
+	// operations page links there too.
+	b.facts(t, articleID)
+	phase("facts")
+
 	// Every page once, each with its screenshot and the same checks.
 	name := url.PathEscape(addedSource)
 	pages := []struct {
@@ -117,6 +123,13 @@ func TestBrowser(t *testing.T) {
 		{"digest", "/digest?source=NATO&source=Eurojust&since=2024-10-01&show=1", 200, "3 articles, oldest first"},
 		{"digest-form", "/digest", 200, "Show digest"},
 		{"stats", "/stats", 200, "Articles per source per week"},
+		{"operations", "/operations", 200, "Operation Jackal"},
+		{"operations-filtered", "/operations?q=jackal", 200, "Operation Jackal"},
+		{"countries", "/countries", 200, "Articles naming each country"},
+		{"countries-90-days", "/countries?since=2024-07-20", 200, "Articles naming each country"},
+		{"country", "/countries/fr", 200, "France"},
+		{"country-not-found", "/countries/zz", 404, "Back to the latest articles"},
+		{"search-facets", "/search?q=" + url.QueryEscape(`country:FR`) + "&order=newest", 200, "By organisation"},
 		{"signin", "/signin", 200, "Sign in"},
 		{"not-found", "/articles/999999", 404, "Back to the latest articles"},
 	}
@@ -128,11 +141,14 @@ func TestBrowser(t *testing.T) {
 	b.keyboard(t)
 	phase("keyboard")
 	b.phone(t, map[string]string{
-		"latest":  "/",
-		"search":  "/search?q=" + url.QueryEscape(`"Operation Jackal"`),
-		"sources": "/sources",
-		"article": "/articles/" + articleID,
-		"source":  "/sources/new",
+		"latest":     "/",
+		"search":     "/search?q=" + url.QueryEscape(`"Operation Jackal"`),
+		"sources":    "/sources",
+		"article":    "/articles/" + articleID,
+		"source":     "/sources/new",
+		"operations": "/operations",
+		"countries":  "/countries",
+		"country":    "/countries/fr",
 	})
 	phase("phone width")
 	b.mu.Lock()
@@ -725,6 +741,65 @@ func (b *browser) addSource(t *testing.T, s *testweb.Server) {
 	}
 	b.check(t, "sources-after-fetch")
 	b.shot(t, "sources")
+}
+
+// facts checks the enriched Jackal article: a Facts section whose figures
+// link to their marked sentences in the body, and the operations page,
+// whose Operation Jackal figures link to a marked sentence too.
+func (b *browser) facts(t *testing.T, articleID string) {
+	t.Helper()
+	b.load(t, "article with facts", 200, chromedp.Navigate(b.base+"/articles/"+articleID))
+	type found struct {
+		Headings []string `json:"headings"`
+		Links    []string `json:"links"`
+		Missing  []string `json:"missing"`
+		Marks    int      `json:"marks"`
+	}
+	got := eval[found](t, b, `(() => {
+	  const sec = document.querySelector("section.found");
+	  const links = sec ? Array.from(sec.querySelectorAll('a[href^="#fig-"]')).map(a => a.getAttribute("href")) : [];
+	  return {
+	    headings: sec ? Array.from(sec.querySelectorAll("dt")).map(dt => dt.innerText) : [],
+	    links: links,
+	    missing: links.filter(h => { const el = document.getElementById(h.slice(1)); return !el || !el.closest(".body mark.fig"); }),
+	    marks: document.querySelectorAll(".body mark.fig").length,
+	  };
+	})()`)
+	for _, want := range []string{"Countries", "Organisations", "People", "Operations", "Figures", "Topics"} {
+		if !slices.Contains(got.Headings, want) {
+			t.Errorf("the Jackal article's facts lack %s: %q", want, got.Headings)
+		}
+	}
+	if len(got.Links) == 0 || got.Marks == 0 || len(got.Missing) > 0 {
+		t.Errorf("the Jackal article's figures: links %q, %d marked sentences, links to nothing marked %q", got.Links, got.Marks, got.Missing)
+	}
+	b.check(t, "article-facts")
+	if len(got.Links) > 0 {
+		// Following a figure's link scrolls to its sentence.
+		b.run(t, "following a figure", chromedp.Click(chromedp.CSS(`section.found a[href="`+got.Links[0]+`"]`)))
+		at := eval[string](t, b, `(() => { const el = document.querySelector(":target"); if (!el) return location.hash + " targets nothing";
+		  const r = el.getBoundingClientRect(); return (r.bottom > 0 && r.top < innerHeight) ? location.hash : location.hash + " is off screen"; })()`)
+		if at != got.Links[0] {
+			t.Errorf("following %s: %s", got.Links[0], at)
+		}
+		b.shot(t, "article-facts-figure")
+	}
+
+	b.load(t, "operations", 200, chromedp.Navigate(b.base+"/operations"))
+	href := eval[string](t, b, `(() => {
+	  const th = Array.from(document.querySelectorAll("table.operations tbody th")).find(th => th.innerText.trim() === "Operation Jackal");
+	  const a = th && th.parentElement.querySelector('td[data-label="Arrests"] a');
+	  return a ? a.getAttribute("href") : "";
+	})()`)
+	if !strings.HasPrefix(href, "/articles/"+articleID+"#fig-") {
+		t.Fatalf("Operation Jackal's arrests link to %q, want a figure of article %s", href, articleID)
+	}
+	b.check(t, "operations-jackal")
+	b.load(t, "an operation's figure", 200, chromedp.Navigate(b.base+href))
+	if ok := eval[bool](t, b, `!!(document.querySelector(":target") && document.querySelector(":target").closest(".body mark.fig"))`); !ok {
+		t.Errorf("%s does not lead to a marked sentence", href)
+	}
+	b.check(t, "operation-figure")
 }
 
 // keyboard checks the page can be used from the keyboard: the first Tab

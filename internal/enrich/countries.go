@@ -63,15 +63,27 @@ func (r *Rules) findPlaces(ss []sentence) []placeHit {
 		}
 	}
 	sure := map[string]bool{}
+	perSent := map[int]int{}
 	for _, h := range hits {
 		sure[h.code] = true
+		perSent[h.sent]++
 	}
+	// An ambiguous name counts when the article also names the country
+	// unambiguously, or in a list of countries: "Armenia, Georgia,
+	// Germany".
 	for _, h := range maybe {
-		if sure[h.code] {
+		if sure[h.code] || perSent[h.sent] >= 2 && listed(ss[h.sent].toks, h) {
 			hits = append(hits, h)
 		}
 	}
 	return hits
+}
+
+// listed reports a place between commas or before "and": an item of a list.
+func listed(toks []token, h placeHit) bool {
+	before := h.tok > 0 && (toks[h.tok-1].s == "," || toks[h.tok-1].s == "and")
+	after := h.end < len(toks) && (toks[h.end].s == "," || toks[h.end].s == "and")
+	return before || after
 }
 
 func isNameWord(s string) bool {

@@ -26,7 +26,7 @@ type Input struct {
 func (r *Rules) Enrich(in Input) model.Facts {
 	ss := sentences(in.Title, in.Blocks)
 	places := r.findPlaces(ss)
-	orgHits := r.findOrgs(ss)
+	orgHits := r.findOrgs(ss, places)
 	opHits := r.findOperations(ss, orgHits, places)
 	facts := model.Facts{
 		Rules:      r.version,

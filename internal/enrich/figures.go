@@ -1,6 +1,7 @@
 package enrich
 
 import (
+	"math"
 	"regexp"
 	"slices"
 	"strconv"
@@ -52,6 +53,13 @@ func parseNumbers(text string, toks []token, currencies map[string]bool) []numTo
 		case t.digit():
 			num, suffix = splitDigits(t.s)
 			n.end = t.start + len(num)
+			// A decimal comma before a scale: "EUR 1,8 million".
+			if suffix == "" && j+2 < len(toks) && toks[j].s == "," && adjacent(j) && adjacent(j+1) && len(toks[j+1].s) <= 2 &&
+				toks[j+1].digit() && isScaleWord(toks[j+2].s) {
+				num += "." + toks[j+1].s
+				n.end = toks[j+1].end
+				j += 2
+			}
 			if suffix == "" && len(num) <= 3 {
 				// Thousands: "1,110,000", else "77 000".
 				for j+1 < len(toks) && toks[j].s == "," && adjacent(j) && adjacent(j+1) && isGroup(toks[j+1].s) {
@@ -99,10 +107,13 @@ func parseNumbers(text string, toks []token, currencies map[string]bool) []numTo
 		case "m", "mn":
 			scale, scaleWord = 1e6, "m"
 			n.end = toks[j-1].end
-		case "bn":
+		case "bn", "billion":
 			scale = 1e9
 			n.end = toks[j-1].end
-		case "k":
+		case "million":
+			scale = 1e6
+			n.end = toks[j-1].end
+		case "k", "thousand":
 			scale = 1e3
 			n.end = toks[j-1].end
 		default:
@@ -185,6 +196,25 @@ func parseNumbers(text string, toks []token, currencies map[string]bool) []numTo
 	return out
 }
 
+// ofGoods reports money followed by what it is the value of: "$28
+// million of cocaine", not "EUR 5 million of cash".
+func ofGoods(after string) bool {
+	rest, ok := strings.CutPrefix(strings.TrimLeft(after, " "), "of ")
+	if !ok {
+		return false
+	}
+	w := strings.Fields(rest)
+	return len(w) > 0 && !cashRe.MatchString(w[0]) && w[0] != "the"
+}
+
+func isScaleWord(s string) bool {
+	switch strings.ToLower(s) {
+	case "million", "billion", "m", "bn", "mn":
+		return true
+	}
+	return false
+}
+
 // splitDigits splits a token into its leading digits and the rest: "15M"
 // → "15", "M".
 func splitDigits(s string) (digits, rest string) {
@@ -211,9 +241,15 @@ var qualifiers = []struct{ prefix, q string }{
 
 // Context words.
 var (
-	worthRe        = regexp.MustCompile(`(worth|valued at|value of|estimated at|market value of)\s+(of\s+)?(more than |over |almost |nearly |around |about |some |up to |at least |an estimated |approximately |roughly |estimated )?$`)
-	worthAfter     = regexp.MustCompile(`^\s*(worth|in value)\b`)
-	seizeRe        = regexp.MustCompile(`(?i)\b(seiz|seize|confiscat|froze|frozen|freez|intercept|recover|block|forfeit|impound|cash|withheld|withhold|recuperat|restrain|removed|found)`)
+	worthRe    = regexp.MustCompile(`(worth|valued at|value of|estimated at|market value of)\s+(of\s+)?(more than |over |almost |nearly |around |about |some |up to |at least |an estimated |approximately |roughly |estimated )?$`)
+	worthAfter = regexp.MustCompile(`^\s*(worth|in value)\b`)
+	seizeRe    = regexp.MustCompile(`(?i)\b(seiz|seize|confiscat|froze|frozen|freez|intercept|recover|block|forfeit|impound|cash|withheld|withhold|recuperat|restrain|removed|found)`)
+	// Goods are also "seized" when a release tells of their import,
+	// transport or discovery ("importing 91.4kg of methamphetamine",
+	// "arrested with more than 32kg of cocaine").
+	goodsCtxRe     = regexp.MustCompile(`(?i)\b(import|smuggl|transport|traffick|discover|uncover|detect|stopped|haul|stash|contain|arrested with|caught with|found with)`)
+	arrestOfRe     = regexp.MustCompile(`\b(arrest|arrests|arrested|arresting|detention|detained|detaining|apprehension|apprehended)\s+(of\s+)?(the\s+)?((more than|over|some|about|around|almost|nearly|approximately|at least|up to|an estimated)\s+)?$`)
+	cashRe         = regexp.MustCompile(`(?i)\b(cash|bank accounts?|money|funds|currency|banknotes)\b`)
 	inspectRe      = regexp.MustCompile(`(?i)\b(inspect|checked|screened|examin|tested|analys|analyz|searched)`)
 	partsRe        = regexp.MustCompile(`(?i)\b(including|included|of whom|of which|among them|among those)\b[^.;]*$`)
 	verbRe         = regexp.MustCompile(`(?i)\b(resulted|led|saw|seized|arrested|were|was|have|has|had|made)\b`)
@@ -226,7 +262,7 @@ var (
 	takedownRe     = regexp.MustCompile(`(?i)\b(taken down|take down|took down|takedown|taking down|shut down|shutting down|disrupt|dismantl|seiz|offline|sinkhol|removed|blocked|deactivat|disabled|suspen)`)
 	injuredRe      = regexp.MustCompile(`(?i)\b(injur|wounded|hurt)`)
 	killedRe       = regexp.MustCompile(`(?i)\b(killed|dead|died|deaths|fatalit|lost their lives|murdered)`)
-	participate    = regexp.MustCompile(`(?i)\b(operations?\b|participat|took part|taking part|take part|involv|mobilis|mobiliz|across|joined|coordinat|action\b|action days?\b|countries including|law enforcement)`)
+	participate    = regexp.MustCompile(`(?i)\b(operations?\b|participat|took part|taking part|take part|involv|mobilis|mobiliz|across|joined|coordinat|action\b|action days?\b|countries including|law enforcement|teamed up|partnered|joined forces|together with)`)
 	partVerbs      = regexp.MustCompile(`(?i)\b(participat|took part|taking part|take part)`)
 	notPartRe      = regexp.MustCompile(`(?i)\b(member|connected|database|access|visited|in total|worldwide network|and territories)`)
 	rateRe         = regexp.MustCompile(`(?i)^[^.;]{0,60}\b(every|each|a|per) (day|week|month|year|hour|minute)\b|^[^.;]{0,60}\b(daily|weekly|annually|yearly)\b`)
@@ -237,7 +273,8 @@ var personNouns = map[string]bool{"suspects": true, "suspect": true, "people": t
 	"individuals": true, "individual": true, "men": true, "women": true, "members": true, "offenders": true,
 	"criminals": true, "fugitives": true, "nationals": true, "perpetrators": true, "mules": true, "traffickers": true,
 	"smugglers": true, "others": true, "citizens": true, "defendants": true, "leaders": true, "kingpins": true,
-	"facilitators": true, "couriers": true, "male": true, "female": true, "man": true, "woman": true,
+	"facilitators": true, "couriers": true, "predators": true, "paedophiles": true, "pedophiles": true,
+	"abusers": true, "male": true, "female": true, "man": true, "woman": true,
 	"males": true, "females": true, "juveniles": true, "adults": true, "youths": true, "teenagers": true, "hackers": true, "fraudsters": true, "scammers": true, "members of": true,
 	"arrests": true, "arrested": true, "targets": true, "operatives": true, "accomplices": true, "drivers": true}
 
@@ -270,7 +307,10 @@ var goodsUnits = map[string]string{"kg": "kg", "kgs": "kg", "kilograms": "kg", "
 	"packages": "packages", "parcels": "parcels", "containers": "containers", "plants": "plants",
 	"logs": "logs", "grenades": "grenades", "explosives": "explosives", "watches": "watches", "bags": "bags",
 	"shoes": "shoes", "pairs": "pairs", "labels": "labels", "cards": "cards", "sim": "SIM cards",
-	"pounds": "pounds", "lbs": "pounds", "medicines": "medicines", "presses": "presses", "ounces": "ounces",
+	"pounds": "pounds", "lbs": "pounds", "plots": "plots", "properties": "properties", "houses": "houses",
+	"apartments": "apartments", "flats": "flats", "buildings": "buildings", "motorcycles": "motorcycles",
+	"bikes": "bikes", "artworks": "artworks", "paintings": "paintings", "jewels": "jewels", "trucks": "trucks",
+	"lorries": "lorries", "magazines": "magazines", "medicines": "medicines", "presses": "presses", "ounces": "ounces",
 	"oz": "ounces", "kilogram": "kg", "gallons": "gallons", "barrels": "barrels", "ammunition": "rounds of ammunition"}
 
 // findFigures finds typed quantities in the body, then in the title (a
@@ -338,8 +378,20 @@ func (r *Rules) findFigures(ss []sentence) []figHit {
 			order = append(order, i)
 		}
 	}
-	for _, si := range order {
+	listSeizing := false
+	for oi, si := range order {
 		s := ss[si]
+		// "… the following has been seized:" makes the lines after it,
+		// up to the next full sentence, items of what was seized.
+		if oi > 0 {
+			prev := ss[order[oi-1]].text
+			switch {
+			case strings.HasSuffix(prev, ":") && seizeIn(prev):
+				listSeizing = true
+			case listSeizing && !isListLine(prev):
+				listSeizing = false
+			}
+		}
 		nums := parseNumbers(s.text, s.toks, r.currencies)
 		// Ages are not quantities and must not split "two 24-year-old
 		// citizens" from its noun.
@@ -358,7 +410,7 @@ func (r *Rules) findFigures(ss []sentence) []figHit {
 				nextStart = max(nums[ni+1].start, n.end)
 			}
 			prevEnd = min(prevEnd, n.start)
-			figs := classify(s.text, n, prevEnd, nextStart, prevFig)
+			figs := classify(s.text, n, prevEnd, nextStart, figCtx{prevFig: prevFig, seizing: listSeizing})
 			prevFig = len(figs) > 0
 			for _, f := range figs {
 				// "more than 33,000 victims and 14,900 offenders": the
@@ -374,7 +426,7 @@ func (r *Rules) findFigures(ss []sentence) []figHit {
 				if f.Value < 10 && !s.title {
 					key += "|" + strconv.Itoa(si)
 				}
-				if seen[key] || s.title && repeats(out, f) {
+				if seen[key] || s.title && repeats(out, f) || restates(out, f) {
 					continue
 				}
 				seen[key] = true
@@ -387,8 +439,14 @@ func (r *Rules) findFigures(ss []sentence) []figHit {
 
 // classify decides what a quantity counts, from the words around it: up to
 // the previous and the next quantity in the sentence.
-func classify(text string, n numTok, prevEnd, nextStart int, prevFig bool) []model.Figure {
-	f, ok := classifyOne(text, n, prevEnd, nextStart, prevFig)
+// figCtx is what the sentences before tell a quantity.
+type figCtx struct {
+	prevFig bool // the quantity before it in the sentence is a figure
+	seizing bool // it is an item of a list of what was seized
+}
+
+func classify(text string, n numTok, prevEnd, nextStart int, ctx figCtx) []model.Figure {
+	f, ok := classifyOne(text, n, prevEnd, nextStart, ctx)
 	if !ok {
 		return nil
 	}
@@ -406,6 +464,20 @@ var identArrestRe = regexp.MustCompile(`identif(ied|ication) and (arrest(ed)?|de
 // repeats reports a title figure that restates a body figure: the same
 // kind and unit and a value within a quarter ("more than EUR 2 million"
 // for "EUR 2.15M").
+// restates reports a measure stated again more precisely or rounded:
+// "157kg", then "a total of 156.8kg".
+func restates(figs []figHit, f model.Figure) bool {
+	if !isMeasure(f.Unit) && (len(f.Unit) != 3 || strings.ToUpper(f.Unit) != f.Unit) {
+		return false
+	}
+	for _, g := range figs {
+		if g.Kind == f.Kind && g.Unit == f.Unit && g.Value != f.Value && math.Abs(g.Value-f.Value) <= 0.01*max(g.Value, f.Value) {
+			return true
+		}
+	}
+	return false
+}
+
 func repeats(figs []figHit, f model.Figure) bool {
 	for _, g := range figs {
 		if g.Unit == f.Unit && g.Value >= f.Value*0.75 && g.Value <= f.Value*1.25 && (g.Kind == f.Kind || f.Unit != "" && g.Value == f.Value) {
@@ -415,7 +487,7 @@ func repeats(figs []figHit, f model.Figure) bool {
 	return false
 }
 
-func classifyOne(text string, n numTok, prevEnd, nextStart int, prevFig bool) (model.Figure, bool) {
+func classifyOne(text string, n numTok, prevEnd, nextStart int, ctx figCtx) (model.Figure, bool) {
 	f := model.Figure{Value: n.value}
 	beforeAll := text[:n.start]
 	before := strings.ToLower(text[prevEnd:n.start])
@@ -458,7 +530,7 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, prevFig bool) (m
 	// Parts of a stated total are not figures of their own: "34 arrests,
 	// including 12 for …", "Part of that total included: £300,000 …".
 	if mayParts(lb) {
-		if m := partsRe.FindString(near); m != "" && prevFig && len(lb)-len(m) >= prevEnd && !verbRe.MatchString(m[len(strings.Fields(m)[0]):]) || listPartsRe.MatchString(lb) {
+		if m := partsRe.FindString(near); m != "" && ctx.prevFig && len(lb)-len(m) >= prevEnd && !verbRe.MatchString(m[len(strings.Fields(m)[0]):]) || listPartsRe.MatchString(lb) {
 			return f, false
 		}
 	}
@@ -483,7 +555,13 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, prevFig bool) (m
 	}
 
 	if n.currency != "" {
-		if !seizeRe.MatchString(clause) && !seizeIn(beforeAll) {
+		if !seizeRe.MatchString(clause) && !seizeIn(beforeAll) && !ctx.seizing {
+			// "1,230 kilograms of cocaine—worth more than $28 million—"
+			// in a release about smuggling is the value of seized goods.
+			if goodsCtxRe.MatchString(text) && (worthRe.MatchString(near) || worthAfter.MatchString(after) || ofGoods(after)) {
+				f.Unit, f.Kind = n.currency, model.FigGoodsSeized
+				return f, true
+			}
 			return f, false
 		}
 		// "$100 counterfeit notes" is a denomination.
@@ -492,8 +570,18 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, prevFig bool) (m
 		}
 		f.Unit = n.currency
 		f.Kind = model.FigMoneySeized
-		if worthAfter.MatchString(after) {
-			f.Kind = model.FigGoodsSeized // "£630,000 worth of drugs"
+		if worthAfter.MatchString(after) || ofGoods(after) {
+			f.Kind = model.FigGoodsSeized // "£630,000 worth of drugs", "$28 million of cocaine"
+			return f, true
+		}
+		// A value of drugs or goods is a goods seizure, unless the seized
+		// total takes in cash or bank accounts: "cars, cash and jewellery
+		// … with an estimated value of over EUR 1.5 million" is money.
+		if strings.Contains(near[max(0, len(near)-70):], "value") && !worthRe.MatchString(near) {
+			if cashRe.MatchString(near) {
+				return f, true
+			}
+			f.Kind = model.FigGoodsSeized
 			return f, true
 		}
 		// Counterfeit notes are goods: "USD 2 million in counterfeit notes".
@@ -502,10 +590,15 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, prevFig bool) (m
 			return f, true
 		}
 		// Goods "worth EUR 1.4 million" are seized goods valued in money.
-		if worthRe.MatchString(near) &&
-			!strings.Contains(lb[max(0, len(lb)-80):], "cash") {
+		if worthRe.MatchString(near) && !cashRe.MatchString(near) {
 			f.Kind = model.FigGoodsSeized
 		}
+		return f, true
+	}
+
+	// "the arrest of approximately 88 alleged child predators".
+	if arrestOfRe.MatchString(near) {
+		f.Kind = model.FigArrests
 		return f, true
 	}
 
@@ -608,30 +701,39 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, prevFig bool) (m
 
 	// Seized goods: "500 tonnes of timber", "14 electronic devices"; not
 	// "334 000 packages were inspected".
-	if seizeIn(text) && !inspectRe.MatchString(after) {
-		for i, w := range afterWords {
-			if i >= 4 || w == "," || w == "." || w == ";" {
-				break
+	for i, w := range afterWords {
+		if i >= 4 || w == "," || w == "." || w == ";" {
+			break
+		}
+		w2 := strings.TrimSuffix(w, ",")
+		if u, ok := goodsUnits[w2]; ok {
+			// The unit first (cheap), then what happened to the goods.
+			if !(ctx.seizing || seizeIn(text) || goodsCtxRe.MatchString(text)) || inspectRe.MatchString(after) {
+				return f, false
 			}
-			w2 := strings.TrimSuffix(w, ",")
-			if u, ok := goodsUnits[w2]; ok {
-				unit := u
-				if u == w2 && i > 0 && !isMeasure(u) {
-					// Counted items keep their words ("electronic
-					// devices"), not what only qualifies them ("fake and
-					// illicit medicines" are medicines).
-					words := afterWords[:i+1]
-					for k := len(words) - 2; k >= 0; k-- {
-						if words[k] == "and" || words[k] == "or" || words[k] == "," || words[k] == "of" || unitAdjectives[words[k]] {
-							words = words[k+1:]
-							break
-						}
+			unit := u
+			if u == w2 && i > 0 && !isMeasure(u) {
+				// Counted items keep their words ("electronic
+				// devices"), not what only qualifies them ("fake and
+				// illicit medicines" are medicines).
+				words := afterWords[:i+1]
+				for k := len(words) - 2; k >= 0; k-- {
+					if words[k] == "and" || words[k] == "or" || words[k] == "," || words[k] == "of" || unitAdjectives[words[k]] {
+						words = words[k+1:]
+						break
 					}
-					unit = strings.Join(words, " ")
 				}
-				f.Kind, f.Unit = model.FigGoodsSeized, unit
-				return f, true
+				// "high-powered surron bikes" are surron bikes.
+				for len(words) > 1 && strings.Contains(words[0], "-") {
+					words = words[1:]
+				}
+				if len(words) > 3 {
+					words = words[len(words)-3:]
+				}
+				unit = strings.Join(words, " ")
 			}
+			f.Kind, f.Unit = model.FigGoodsSeized, unit
+			return f, true
 		}
 	}
 	return f, false
@@ -645,6 +747,12 @@ var unitAdjectives = map[string]bool{"fake": true, "illicit": true, "illegal": t
 func lastField(s string) string {
 	s = strings.TrimSpace(s)
 	return s[strings.LastIndexAny(s, " \n")+1:]
+}
+
+// isListLine reports a line that is an item of a list: short, ending in
+// ";" or ",", or with no full stop.
+func isListLine(s string) bool {
+	return len(s) < 160 && (strings.HasSuffix(s, ";") || strings.HasSuffix(s, ",") || strings.HasSuffix(s, ":") || !strings.HasSuffix(s, "."))
 }
 
 // seizeIn reports a seizure verb in s, with a cheap test first.

@@ -74,7 +74,7 @@ func (r *Rules) findOperations(ss []sentence, orgHits []orgHit, places []placeHi
 					quoted = true
 				}
 				k := j
-				for k < len(toks) && (toks[k].upper() || (k > j && toks[k].digit() && len(toks[k].s) == 4) || (k > j && romanNumeral.MatchString(toks[k].s)) || (quoted && toks[k].word) || (k > j && toks[k].s == "-" && k+1 < len(toks) && toks[k+1].word)) {
+				for k < len(toks) && (toks[k].upper() || (k > j && toks[k].digit() && (len(toks[k].s) == 4 || k+1 == len(toks) || !toks[k+1].word || toks[k+1].upper())) || (k > j && romanNumeral.MatchString(toks[k].s)) || (quoted && toks[k].word) || (k > j && toks[k].s == "-" && k+1 < len(toks) && toks[k+1].word)) {
 					if (months[strings.ToLower(toks[k].s)] > 0 || notNameStart[toks[k].s]) && !quoted {
 						break
 					}

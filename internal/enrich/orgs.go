@@ -54,7 +54,14 @@ var notNameStart = map[string]bool{"The": true, "A": true, "An": true, "In": tru
 // full), names an article defines with an acronym ("Economic and Financial
 // Crimes Commission (EFCC)") and capitalised names whose head word makes
 // them an organisation ("Hellenic Police", "Court of Dijon").
-func (r *Rules) findOrgs(ss []sentence) []orgHit {
+func (r *Rules) findOrgs(ss []sentence, places []placeHit) []orgHit {
+	// A weak alias of a national body counts in an article that names its
+	// country: "AFP" in an Australian release is the Australian Federal
+	// Police.
+	named := map[string]bool{}
+	for _, p := range places {
+		named[p.code] = true
+	}
 	var hits []orgHit
 	strongSeen := map[*orgInfo]bool{}
 	taken := make([][]bool, len(ss))
@@ -79,7 +86,7 @@ func (r *Rules) findOrgs(ss []sentence) []orgHit {
 	}
 	for si, s := range ss {
 		for _, m := range r.weakOrgs.find(s.toks) {
-			if strongSeen[m.val] && !taken[si][m.start] {
+			if (strongSeen[m.val] || m.val.Country != "" && named[m.val.Country]) && !taken[si][m.start] {
 				hits = append(hits, orgHit{name: m.val.Name, info: m.val, sent: si, start: m.start, end: m.end})
 				for k := m.start; k < m.end; k++ {
 					taken[si][k] = true
@@ -214,8 +221,9 @@ func (r *Rules) orgShape(s sentence, start, end int) (string, int, int, bool) {
 	// A country's name before an agency's own name is not part of it
 	// ("UK Foreign, Commonwealth and Development Office"); a possessive
 	// is ("Argentina's Federal Police").
-	if p, ok := r.places.at(toks, start); ok && p.val.kind == "name" && p.end < end && toks[p.end].upper() && isAbbrev(toks[start:p.end]) {
-		start = p.end
+	if p, ok := r.places.at(toks, start); ok && p.val.kind == "name" && p.end < end && toks[p.end].upper() &&
+		(isAbbrev(toks[start:p.end]) || governmentHeads[toks[p.end].s]) {
+		start = p.end // "Brazil Ministry of Justice" is its Ministry of Justice
 	}
 	// "Officers of Argentina's Federal Police": what comes before "of"
 	// is not the organisation unless it has a head word.
@@ -295,6 +303,8 @@ func (r *Rules) orgShape(s sentence, start, end int) (string, int, int, bool) {
 	}
 	return strings.TrimPrefix(s.text[toks[start].start:toks[end-1].end], "the "), start, end, true
 }
+
+var governmentHeads = map[string]bool{"Ministry": true, "Department": true, "Office": true, "Secretariat": true}
 
 // isAbbrev reports a country written short: "US", "UK", "U.S.".
 func isAbbrev(toks []token) bool {

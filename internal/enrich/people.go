@@ -91,6 +91,9 @@ var notNameWords = map[string]bool{
 	"Management": true, "Administration": true, "Development": true, "Cooperation": true,
 	"Relations": true, "Integration": true, "Enforcement": true, "Most": true, "Wanted": true,
 	"Fugitives": true, "Fugitive": true,
+	// Plural roles start lists of office holders, not names.
+	"Attorneys": true, "Officers": true, "Agents": true, "Directors": true, "Ministers": true,
+	"Commissioners": true, "Prosecutors": true, "Judges": true, "Detectives": true, "Inspectors": true,
 }
 
 // isRoleWord reports whether a capitalised word starts a role.
@@ -216,6 +219,7 @@ func (r *Rules) findPeople(ss []sentence, places []placeHit, orgHits []orgHit, o
 	var out []model.Person
 	idx := map[string]int{}
 	accepted := map[int][]nameRun{}
+	var later []pendingName
 	for si, s := range ss {
 		var pending []nameRun
 		runs := r.nameRuns(s, blocked[si])
@@ -254,6 +258,7 @@ func (r *Rules) findPeople(ss []sentence, places []placeHit, orgHits []orgHit, o
 			idx[nr.name] = len(out)
 			out = append(out, model.Person{Name: nr.name, Role: role, Org: org, Sentence: clip(s.text)})
 		}
+		later = append(later, pendingName{pending, si})
 		// Names listed with a person are persons: "Karen Marledis, Ferney
 		// Montes Restrepo and Ovidio Isaza Gomez were indicted".
 		if len(accepted[si]) > 0 {
@@ -265,7 +270,34 @@ func (r *Rules) findPeople(ss []sentence, places []placeHit, orgHits []orgHit, o
 			}
 		}
 	}
+	// A name whose surname then acts alone is a person's: "Andrew Barrett
+	// (16 years), …" and later "Barrett was arrested".
+	surnames := map[string]bool{}
+	for _, s := range ss {
+		for k, t := range s.toks {
+			if t.upper() && k+1 < len(s.toks) && (personVerbs[s.toks[k+1].s] || s.toks[k+1].s == "said") &&
+				(k == 0 || !s.toks[k-1].upper()) {
+				surnames[t.s] = true
+			}
+		}
+	}
+	for _, p := range later {
+		for _, nr := range p.runs {
+			last := ss[p.sent].toks[nr.end-1].s
+			if _, seen := idx[nr.name]; !seen && surnames[last] {
+				idx[nr.name] = len(out)
+				out = append(out, model.Person{Name: nr.name, Sentence: clip(ss[p.sent].text)})
+			}
+		}
+	}
 	return out
+}
+
+// pendingName are a sentence's name runs that nothing showed to be persons
+// yet.
+type pendingName struct {
+	runs []nameRun
+	sent int
 }
 
 // personContext reports what only follows a person's name: an age

@@ -222,6 +222,9 @@ func (r *Rules) loadOrgs(file string, data []byte) error {
 		}
 		for _, a := range o.WeakAliases {
 			r.weakOrgs.add(a, o)
+			if r.orgNames[strings.ToLower(a)] == nil {
+				r.orgNames[strings.ToLower(a)] = o
+			}
 		}
 		for _, u := range o.Units {
 			r.orgs.add(u, &orgInfo{Name: o.Name, Kind: o.Kind, Country: o.Country, unitOf: o})

@@ -18,17 +18,18 @@ type StoryKey struct {
 	Signature  uint64 // Signature of its text; 0 when unknown
 }
 
-// Story grouping windows: articles about one event appear within days of
-// each other; an operation's coverage (results, then follow-ups) within
-// weeks.
+// Story grouping windows: copies and articles about one event appear
+// within days of each other; an operation's coverage (results, then
+// follow-ups) within weeks.
 const (
 	StoryWindow     = 3 * 24 * time.Hour
 	OperationWindow = 14 * 24 * time.Hour
 )
 
 // SameStory reports whether two articles cover the same event: near-copies
-// of one text (a release republished by another source), titles that say
-// the same thing, or the same named operation within two weeks.
+// of one text (a release republished by another source) or titles that say
+// the same thing within three days, or the same named operation within two
+// weeks.
 func SameStory(a, b StoryKey) bool {
 	gap := a.Date.Sub(b.Date)
 	if gap < 0 {
@@ -39,8 +40,9 @@ func SameStory(a, b StoryKey) bool {
 	}
 	// Copies of one release differ in 0–5 of the 64 bits (a corrected
 	// figure, a credit line); different releases, even one publisher's,
-	// in 20 or more (measured on the test releases).
-	if a.Signature != 0 && b.Signature != 0 && bits.OnesCount64(a.Signature^b.Signature) <= 8 {
+	// in 20 or more (measured on the test releases). Copies appear within
+	// days of each other.
+	if a.Signature != 0 && b.Signature != 0 && bits.OnesCount64(a.Signature^b.Signature) <= 8 && gap <= StoryWindow {
 		return true
 	}
 	for _, x := range a.Operations {

@@ -41,7 +41,8 @@ func (e *Enricher) Article(ctx context.Context, a model.Article) error {
 		key.Operations = append(key.Operations, o.Name)
 	}
 	story := a.ID
-	cands, err := e.store.StoryCandidates(ctx, date.Add(-enrich.OperationWindow), date, storyCandidates)
+	cands, err := e.store.StoryCandidates(ctx, store.StoryQuery{From: date.Add(-enrich.StoryWindow), To: date,
+		Operations: key.Operations, OpsFrom: date.Add(-enrich.OperationWindow), Limit: storyCandidates})
 	if err != nil {
 		return fmt.Errorf("enrich article %d: %w", a.ID, err)
 	}

@@ -249,6 +249,14 @@ type Enrichment struct {
 	Signature uint64 // a similarity hash of the text, which story grouping compares
 }
 
+// StoryQuery asks for the articles a new article's story may join.
+type StoryQuery struct {
+	From, To   time.Time // articles dated in this window, inclusive
+	Operations []string  // and articles naming one of these operations (any case),
+	OpsFrom    time.Time // dated from OpsFrom to To
+	Limit      int
+}
+
 // StoryCandidate is what story grouping compares of an enriched article.
 type StoryCandidate struct {
 	ID         int64
@@ -274,9 +282,11 @@ type FactStore interface {
 	// predecessors before it.
 	ArticlesToEnrich(ctx context.Context, rules string, all bool, cursor string, limit int) (page []model.Article, next string, err error)
 
-	// StoryCandidates lists up to limit enriched articles dated from from
-	// to to (inclusive), oldest first.
-	StoryCandidates(ctx context.Context, from, to time.Time, limit int) ([]StoryCandidate, error)
+	// StoryCandidates lists the enriched articles a story may group with
+	// a new one, oldest first: those dated in the query's window, and those
+	// naming one of its operations in the longer operations window; at most
+	// Limit of each.
+	StoryCandidates(ctx context.Context, q StoryQuery) ([]StoryCandidate, error)
 
 	// FactCounts counts the articles dated at or after since (zero: all)
 	// per value of one fact field (FieldCountry…), most first, at most

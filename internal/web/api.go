@@ -154,10 +154,18 @@ type searchHit struct {
 type facets struct {
 	Sources []facetValue `json:"sources"`
 	Months  []facetValue `json:"months"`
+	// The fact facets: the top values of each enrichment field, value as
+	// stored (lower-case), label as shown.
+	Countries  []facetValue `json:"countries"`
+	Orgs       []facetValue `json:"orgs"`
+	People     []facetValue `json:"people"`
+	Operations []facetValue `json:"operations"`
+	Topics     []facetValue `json:"topics"`
 }
 
 type facetValue struct {
 	Value string `json:"value"`
+	Label string `json:"label,omitempty"` // fact facets only
 	Count int    `json:"count"`
 }
 
@@ -167,6 +175,23 @@ func facetValues(in []store.FacetCount) []facetValue {
 		out[i] = facetValue{Value: f.Value, Count: f.N}
 	}
 	return out
+}
+
+// searchFacets are a search's facets as the API gives them; a fact
+// facet's values carry their labels as the pages show them.
+func searchFacets(res store.SearchResult) facets {
+	names := hitFactNames(res.Hits)
+	facts := func(field string) []facetValue {
+		in := res.Facts[field]
+		out := make([]facetValue, len(in))
+		for i, f := range in {
+			out[i] = facetValue{Value: f.Value, Label: names.label(field, f), Count: f.N}
+		}
+		return out
+	}
+	return facets{Sources: facetValues(res.Sources), Months: facetValues(res.Months),
+		Countries: facts(store.FieldCountry), Orgs: facts(store.FieldOrg), People: facts(store.FieldPerson),
+		Operations: facts(store.FieldOperation), Topics: facts(store.FieldTopic)}
 }
 
 func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
@@ -182,7 +207,7 @@ func (s *Server) apiSearch(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	out := searchAnswer{Query: req.Query.String(), Total: res.Total, TotalCapped: res.TotalCapped, Scope: res.Scope, RankScope: res.RankScope, Hits: []searchHit{}, Next: res.Next, Notes: res.Notes,
-		Facets: facets{Sources: facetValues(res.Sources), Months: facetValues(res.Months)}}
+		Facets: searchFacets(res)}
 	for _, h := range res.Hits {
 		a, err := s.store.Article(r.Context(), h.Article.ID)
 		if err != nil {

@@ -35,6 +35,7 @@ type apiCase struct {
 // document must be exercised.
 func TestAPIMatchesOpenAPI(t *testing.T) {
 	f := newFixture(t, nil)
+	f.enrich() // so that records with facts and a story are validated too
 	ctx := context.Background()
 
 	rec := f.get("/api/v1/openapi.json")
@@ -97,6 +98,19 @@ func TestAPIMatchesOpenAPI(t *testing.T) {
 				t.Errorf("article 1: %+v", a)
 			}
 		}},
+		{name: "one enriched", method: "GET", path: "/articles/1", status: 200, check: func(t *testing.T, b []byte) {
+			var a articleOne
+			mustJSON(t, b, &a)
+			if a.FactsRules == nil || *a.FactsRules != "test" || len(a.Countries) != 2 || len(a.Figures) != 2 || a.People[0].Name != "Jürgen Stock" ||
+				a.Story == nil || a.Story.ID != 1 || a.Story.Articles != 1 {
+				t.Errorf("article 1's facts: %+v", a.Record)
+			}
+		}},
+		{name: "one not enriched", method: "GET", path: "/articles/3", status: 200, check: func(t *testing.T, b []byte) {
+			if !strings.Contains(string(b), `"facts_rules": null`) || !strings.Contains(string(b), `"story": null`) || !strings.Contains(string(b), `"countries": []`) {
+				t.Errorf("an article never enriched: %s", b)
+			}
+		}},
 		{name: "one missing", method: "GET", path: "/articles/999", status: 404},
 		{name: "search", method: "GET", path: `/search?q=%22operation+jackal%22`, status: 200, check: func(t *testing.T, b []byte) {
 			var s searchAnswer
@@ -104,7 +118,59 @@ func TestAPIMatchesOpenAPI(t *testing.T) {
 			if s.Total != 1 || !strings.Contains(s.Hits[0].TitleHTML, "<mark>Operation Jackal</mark>") || len(s.Facets.Sources) != 1 {
 				t.Errorf("search: %+v", s)
 			}
+			if len(s.Facets.Countries) != 2 || s.Facets.Countries[0] != (facetValue{Value: "fr", Label: "France", Count: 1}) && s.Facets.Countries[0] != (facetValue{Value: "ng", Label: "Nigeria", Count: 1}) ||
+				len(s.Facets.Topics) != 1 || s.Facets.Topics[0].Label != "Organised crime" || len(s.Facets.Operations) != 1 || len(s.Facets.People) != 1 || len(s.Facets.Orgs) != 1 {
+				t.Errorf("search's fact facets: %+v", s.Facets)
+			}
 		}},
+		{name: "search by fact", method: "GET", path: `/search?q=country:NG+org:interpol`, status: 200, check: func(t *testing.T, b []byte) {
+			var s searchAnswer
+			mustJSON(t, b, &s)
+			if s.Total != 1 || s.Hits[0].Article.ID != 1 || s.Query != "country:NG org:interpol" {
+				t.Errorf("search by fact: %+v", s)
+			}
+		}},
+		{name: "search nothing", method: "GET", path: `/search?q=nothing+matches+this`, status: 200, check: func(t *testing.T, b []byte) {
+			if !strings.Contains(string(b), `"countries": []`) {
+				t.Errorf("a search without matches has no empty fact facets: %s", b)
+			}
+		}},
+		{name: "operations", method: "GET", path: "/operations", status: 200, check: func(t *testing.T, b []byte) {
+			var o apiOperations
+			mustJSON(t, b, &o)
+			if len(o.Operations) != 3 || o.Operations[0].Name != "Operation Pangea" || o.Operations[1].Name != "Operation Jackal III" || o.Note == "" {
+				t.Fatalf("operations: %+v", o)
+			}
+			j := o.Operations[1]
+			if j.Arrests == nil || j.Arrests.Value != 300 || j.Arrests.URL != "/articles/1#fig-1" || len(j.MoneySeized) != 1 || j.MoneySeized[0].Currency != "EUR" ||
+				len(j.Countries) != 1 || j.Countries[0] != (apiCountry{Code: "NG", Name: "Nigeria", Articles: 1}) {
+				t.Errorf("Operation Jackal III: %+v", j)
+			}
+		}},
+		{name: "operations by name", method: "GET", path: "/operations?q=pangea", status: 200, check: func(t *testing.T, b []byte) {
+			var o apiOperations
+			mustJSON(t, b, &o)
+			if len(o.Operations) != 1 || o.Operations[0].Arrests != nil || len(o.Operations[0].MoneySeized) != 0 {
+				t.Errorf("operations?q=pangea: %+v", o)
+			}
+		}},
+		{name: "countries", method: "GET", path: "/countries", status: 200, check: func(t *testing.T, b []byte) {
+			var c apiCountries
+			mustJSON(t, b, &c)
+			if c.Since != nil || len(c.Countries) != 3 {
+				t.Errorf("countries: %+v", c)
+			}
+		}},
+		{name: "countries since", method: "GET", path: "/countries?since=2024-10-14", status: 200, check: func(t *testing.T, b []byte) {
+			var c apiCountries
+			mustJSON(t, b, &c)
+			// Article 1 (14 October) names France and Nigeria; the hostile
+			// one (13 October) is older.
+			if c.Since == nil || *c.Since != "2024-10-14" || len(c.Countries) != 2 {
+				t.Errorf("countries since 2024-10-14: %+v", c)
+			}
+		}},
+		{name: "countries bad since", method: "GET", path: "/countries?since=last-week", status: 400, check: wantProblem("since", 0)},
 		{name: "search bad", method: "GET", path: `/search?q=a+OR`, status: 400, check: wantProblem("OR", 0)},
 		{name: "sources", method: "GET", path: "/sources", status: 200},
 		{name: "source", method: "GET", path: "/sources/Interpol", status: 200},

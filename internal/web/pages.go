@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"html/template"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -185,6 +186,9 @@ type articlePage struct {
 	page
 	A     model.Article
 	Feeds []store.FeedListing
+	Body  template.HTML // the blocks, with each figure's sentence marked
+	Facts *factsView    // nil when the article was not enriched
+	Story *storyView    // nil unless its story groups several articles
 }
 
 func (s *Server) article(w http.ResponseWriter, r *http.Request) {
@@ -203,7 +207,16 @@ func (s *Server) article(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, err)
 		return
 	}
-	s.render(w, r, http.StatusOK, "article.html", articlePage{page: s.page(r, a.Title, ""), A: a, Feeds: feeds})
+	p := articlePage{page: s.page(r, a.Title, ""), A: a, Feeds: feeds}
+	var marks map[int][]figMark
+	if a.Facts != nil {
+		var anchored []bool
+		marks, anchored = figureMarks(a.Blocks, a.Facts.Figures)
+		p.Facts = newFactsView(a.Facts, anchored)
+		p.Story = newStoryView(a.Story)
+	}
+	p.Body = bodyHTML(a.Blocks, marks)
+	s.render(w, r, http.StatusOK, "article.html", p)
 }
 
 // searchPage is the data of search.html.
@@ -217,6 +230,7 @@ type searchPage struct {
 	Res      store.SearchResult
 	Sources  []facetLink
 	Months   []facetLink
+	Facts    []factFacet // per fact field: country, org, person, operation, topic
 	Next     string
 	Atom     string
 	JSON     string
@@ -225,9 +239,11 @@ type searchPage struct {
 
 // facetLink is one facet value, with the search narrowed to it.
 type facetLink struct {
-	Value string
-	N     int
-	URL   string
+	Value  string
+	Label  string // how a fact value is shown ("Portugal" for PT)
+	N      int
+	URL    string // empty when the search already has this filter
+	Active bool   // the search already has this filter
 }
 
 // orderParam reads the order parameter; without one, results come by
@@ -286,6 +302,7 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) {
 		}
 		p.Months = append(p.Months, facetLink{Value: f.Value, N: f.N, URL: searchURL(nq.String(), p.Order)})
 	}
+	p.Facts = factFacets(p.Res, q, p.Order, store.FactFields()...)
 	if p.Res.Next != "" {
 		p.Next = searchURL(raw, p.Order) + "&cursor=" + url.QueryEscape(p.Res.Next)
 	}

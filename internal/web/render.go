@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"html"
 	"html/template"
+	"math"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -40,8 +42,33 @@ func (s *Server) funcs() template.FuncMap {
 		"pathesc": func(s string) string {
 			return url.PathEscape(s)
 		},
-		"first": func(b []model.Block, n int) []model.Block { return b[:min(n, len(b))] },
+		"first":  func(b []model.Block, n int) []model.Block { return b[:min(n, len(b))] },
+		"num":    groupNumber,
+		"period": formatPeriod,
 	}
+}
+
+// groupNumber writes 2150000 as "2,150,000" and 5.744 as "5.74", as the
+// digest writes figures.
+func groupNumber(v float64) string {
+	s := strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
+	sign := ""
+	if strings.HasPrefix(s, "-") {
+		sign, s = "-", s[1:]
+	}
+	whole, frac, _ := strings.Cut(s, ".")
+	var b strings.Builder
+	b.WriteString(sign)
+	for i, r := range whole {
+		if i > 0 && (len(whole)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(r)
+	}
+	if frac != "" {
+		b.WriteString("." + frac)
+	}
+	return b.String()
 }
 
 // marked escapes text that carries the store's highlight markers and turns

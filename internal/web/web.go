@@ -72,6 +72,7 @@ type Server struct {
 var pageFiles = []string{
 	"latest.html", "article.html", "search.html", "help.html", "sources.html", "source.html",
 	"source_delete.html", "digest.html", "stats.html", "signin.html", "error.html",
+	"operations.html", "countries.html", "country.html",
 }
 
 // New parses the templates and returns the server's handler.

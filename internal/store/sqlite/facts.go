@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -60,7 +61,16 @@ func factRows(f model.Facts) (rows []factRow, names []factRow) {
 		add(store.FieldOperation, o.Name)
 	}
 	for _, t := range f.Topics {
-		v := add(store.FieldTopic, t.ID)
+		// A topic files under its id, shown by its name.
+		v := strings.ToLower(t.ID)
+		if v != "" && !seen[[2]string{store.FieldTopic, v}] {
+			seen[[2]string{store.FieldTopic, v}] = true
+			label := t.Name
+			if label == "" {
+				label = t.ID
+			}
+			rows = append(rows, factRow{store.FieldTopic, v, label})
+		}
 		names = append(names, factRow{store.FieldTopic, strings.ToLower(t.Name), v})
 	}
 	return rows, names
@@ -221,40 +231,99 @@ func (s *Store) listArticles(ctx context.Context, what, q string, args ...any) (
 	return out, nil
 }
 
-// StoryCandidates lists enriched articles dated from from to to.
-func (s *Store) StoryCandidates(ctx context.Context, from, to time.Time, limit int) ([]store.StoryCandidate, error) {
+// StoryCandidates lists the articles of a story query: the window's from
+// a covering index by date, the operations' from the facts' own index.
+func (s *Store) StoryCandidates(ctx context.Context, q store.StoryQuery) ([]store.StoryCandidate, error) {
 	what := "story candidates"
 	release, err := s.begin()
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
 	}
 	defer release()
-	rows, err := s.query(ctx, `SELECT a.id, coalesce(a.story, a.id), a.title, coalesce(a.published, a.fetched), a.signature,
-		(SELECT json_group_array(x.label) FROM article_facts x WHERE x.article_id = a.id AND x.field = 'operation')
-		FROM articles a WHERE coalesce(a.published, a.fetched) BETWEEN ? AND ? AND a.facts IS NOT NULL
-		ORDER BY coalesce(a.published, a.fetched), a.id LIMIT ?`, from.UnixMilli(), to.UnixMilli(), limit)
+	const cols = `SELECT a.id, coalesce(a.story, a.id), a.title, coalesce(a.published, a.fetched), a.signature
+		FROM articles a INDEXED BY articles_story_keys `
+	var out []store.StoryCandidate
+	byID := map[int64]int{}
+	scan := func(query string, args ...any) error {
+		rows, err := s.query(ctx, query, args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var (
+				c   store.StoryCandidate
+				ms  int64
+				sig int64
+			)
+			if err := rows.Scan(&c.ID, &c.Story, &c.Title, &ms, &sig); err != nil {
+				return err
+			}
+			if _, dup := byID[c.ID]; dup {
+				continue
+			}
+			c.Date, c.Signature = fromMs(ms), uint64(sig)
+			byID[c.ID] = len(out)
+			out = append(out, c)
+		}
+		return rows.Err()
+	}
+	// The dkey range (whole days) walks the index; the times narrow it to
+	// the millisecond.
+	if err := scan(cols+`WHERE a.dkey >= ? AND a.dkey < ? AND coalesce(a.published, a.fetched) BETWEEN ? AND ? AND a.facts_rules != ''
+		ORDER BY coalesce(a.published, a.fetched), a.id LIMIT ?`,
+		dkeyAt(q.From), dkeyAt(q.To)+1<<idBits, q.From.UnixMilli(), q.To.UnixMilli(), q.Limit); err != nil {
+		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	if len(q.Operations) > 0 {
+		names := make([]any, len(q.Operations))
+		for i, o := range q.Operations {
+			names[i] = strings.ToLower(strings.Join(strings.Fields(o), " "))
+		}
+		args := append([]any{}, names...)
+		args = append(args, dkeyAt(q.OpsFrom), dkeyAt(q.To)+1<<idBits, q.OpsFrom.UnixMilli(), q.To.UnixMilli(), q.Limit)
+		if err := scan(cols+`WHERE a.dkey IN (SELECT x.dkey FROM article_facts x WHERE x.field = 'operation'
+				AND x.value IN (`+placeholders(len(names))+`) AND x.dkey >= ? AND x.dkey < ?)
+			AND coalesce(a.published, a.fetched) BETWEEN ? AND ? AND a.facts_rules != ''
+			ORDER BY coalesce(a.published, a.fetched), a.id LIMIT ?`, args...); err != nil {
+			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+		}
+		slices.SortStableFunc(out, func(a, b store.StoryCandidate) int {
+			if c := a.Date.Compare(b.Date); c != 0 {
+				return c
+			}
+			return cmp.Compare(a.ID, b.ID)
+		})
+		for i, c := range out {
+			byID[c.ID] = i
+		}
+	}
+	if len(out) == 0 {
+		return nil, nil
+	}
+	ids := make([]int64, len(out))
+	for i, c := range out {
+		ids[i] = c.ID
+	}
+	ops, err := s.query(ctx, `SELECT x.article_id, x.label FROM article_facts x INDEXED BY article_facts_article
+		WHERE x.article_id IN (SELECT value FROM json_each(?)) AND x.field = 'operation'`, idsJSON(ids))
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
 	}
-	defer rows.Close()
-	var out []store.StoryCandidate
-	for rows.Next() {
+	defer ops.Close()
+	for ops.Next() {
 		var (
-			c   store.StoryCandidate
-			ms  int64
-			sig int64
-			ops string
+			id    int64
+			label string
 		)
-		if err := rows.Scan(&c.ID, &c.Story, &c.Title, &ms, &sig, &ops); err != nil {
+		if err := ops.Scan(&id, &label); err != nil {
 			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
 		}
-		c.Date, c.Signature = fromMs(ms), uint64(sig)
-		if err := json.Unmarshal([]byte(ops), &c.Operations); err != nil {
-			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+		if i, ok := byID[id]; ok {
+			out[i].Operations = append(out[i].Operations, label)
 		}
-		out = append(out, c)
 	}
-	if err := rows.Err(); err != nil {
+	if err := ops.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
 	}
 	return out, nil
@@ -275,7 +344,7 @@ func (s *Store) FactCounts(ctx context.Context, field string, since time.Time, l
 	if !since.IsZero() {
 		minKey = dkeyAt(since)
 	}
-	rows, err := s.query(ctx, `SELECT value, max(label), count(*) FROM article_facts
+	rows, err := s.query(ctx, `SELECT value, min(label), count(*) FROM article_facts
 		WHERE field = ? AND dkey >= ? GROUP BY value ORDER BY 3 DESC, 1 LIMIT ?`, field, minKey, limit)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
@@ -303,7 +372,7 @@ func scanFacets(rows *sql.Rows, what string) ([]store.FacetCount, error) {
 // the top FactFacetSize of each.
 func (s *Store) factFacets(ctx context.Context, keys []int64) (map[string][]store.FacetCount, error) {
 	ids := idsJSON(keys)
-	rows, err := s.read.QueryContext(ctx, `SELECT x.field, x.value, max(x.label), count(*) FROM json_each(?) j
+	rows, err := s.read.QueryContext(ctx, `SELECT x.field, x.value, min(x.label), count(*) FROM json_each(?) j
 		JOIN article_facts x ON x.article_id = j.value GROUP BY x.field, x.value ORDER BY 1, 4 DESC, 2`, ids)
 	if err != nil {
 		return nil, fmt.Errorf("fact facets: %w", err)

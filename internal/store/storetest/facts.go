@@ -121,8 +121,8 @@ func testFactsFilters(t *testing.T, s store.Store) {
 	if got, want := res.Facts[store.FieldCountry], []store.FacetCount{{Value: "pt", Label: "Portugal", N: 2}, {Value: "fr", Label: "France", N: 1}}; !slices.Equal(got, want) {
 		t.Errorf("country facet %v, want %v", got, want)
 	}
-	if got := res.Facts[store.FieldTopic]; len(got) != 3 {
-		t.Errorf("topic facet %v, want 3 topics", got)
+	if got := res.Facts[store.FieldTopic]; len(got) != 3 || !slices.Contains(got, store.FacetCount{Value: "cybercrime", Label: "Cybercrime", N: 1}) {
+		t.Errorf("topic facet %v, want 3 topics, labelled by name", got)
 	}
 
 	// Replacing facts drops the old values from filters.
@@ -197,12 +197,21 @@ func testFactsCounts(t *testing.T, s store.Store) {
 	if err != nil || len(arts) != 2 || arts[0].Title != "Operation Jackal strikes again" {
 		t.Errorf("articles with country PT, newest first: %d %v", len(arts), err)
 	}
-	cands, err := s.StoryCandidates(t.Context(), day(2024, 1, 1), day(2024, 12, 31), 10)
+	cands, err := s.StoryCandidates(t.Context(), store.StoryQuery{From: day(2024, 1, 1), To: day(2024, 12, 31), Limit: 10})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(cands) != 2 || cands[0].Title != "Defense secretary visits Lisbon" || cands[1].ID != ids["Operation Jackal strikes again"] ||
 		!slices.Equal(cands[1].Operations, []string{"Operation Jackal"}) || cands[1].Signature != 42 || cands[0].Story != ids["Operation Jackal strikes again"] {
 		t.Errorf("story candidates of 2024, oldest first: %+v", cands)
+	}
+	// An operation reaches further back than the window.
+	cands, err = s.StoryCandidates(t.Context(), store.StoryQuery{From: day(2024, 12, 1), To: day(2024, 12, 31),
+		Operations: []string{"OPERATION JACKAL", "Operation Nobody"}, OpsFrom: day(2024, 1, 1), Limit: 10})
+	if err != nil || len(cands) != 1 || cands[0].ID != ids["Operation Jackal strikes again"] {
+		t.Errorf("story candidates by operation: %+v %v", cands, err)
+	}
+	if cands, err := s.StoryCandidates(t.Context(), store.StoryQuery{From: day(2024, 12, 1), To: day(2024, 12, 31), Limit: 10}); err != nil || len(cands) != 0 {
+		t.Errorf("story candidates of December 2024: %+v %v", cands, err)
 	}
 }

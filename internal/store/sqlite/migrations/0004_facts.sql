@@ -11,6 +11,10 @@ ALTER TABLE articles ADD COLUMN story INTEGER;
 ALTER TABLE articles ADD COLUMN signature INTEGER NOT NULL DEFAULT 0;
 
 CREATE INDEX articles_story ON articles (story);
+-- Story grouping reads these of every article in a two-week window for
+-- each article it enriches: a covering index answers without reading the
+-- rows (facts, story and signature sit after the article's text in them).
+CREATE INDEX articles_story_keys ON articles (dkey, facts_rules, story, signature, published, fetched, title);
 
 -- One row per distinct fact value of an article, for filters (country:PT
 -- walks (field, value, dkey) newest first) and facets (by article_id).
