@@ -36,28 +36,17 @@ func (r *Rules) Enrich(in Input) model.Facts {
 		Operations: r.operations(ss, opHits, orgHits, in.Published),
 	}
 	facts.Figures = r.attribute(ss, r.findFigures(ss), opHits, places, facts.Countries)
-	// Topics read the text without organisations' names: the "Serious
-	// Fraud Office" is not evidence of fraud.
-	masked := make([]string, len(ss))
+	// Topics read the text without organisations' names.
+	skip := make([][]bool, len(ss))
 	for i, s := range ss {
-		masked[i] = s.text
+		skip[i] = make([]bool, len(s.toks))
 	}
 	for _, h := range orgHits {
-		s := ss[h.sent]
-		a, b := s.toks[h.start].start, s.toks[h.end-1].end
-		t := masked[h.sent]
-		masked[h.sent] = t[:a] + strings.Repeat(" ", b-a) + t[b:]
-	}
-	var title, body strings.Builder
-	for i, s := range ss {
-		if s.title {
-			title.WriteString(masked[i])
-			continue
+		for k := h.start; k < h.end; k++ {
+			skip[h.sent][k] = true
 		}
-		body.WriteString(masked[i])
-		body.WriteString("\n")
 	}
-	facts.Topics = r.findTopics(title.String(), body.String())
+	facts.Topics = r.findTopics(ss, skip)
 	// Empty lists rather than null keep the JSON outputs uniform.
 	if facts.Countries == nil {
 		facts.Countries = []model.Country{}

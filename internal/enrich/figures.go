@@ -51,6 +51,10 @@ func parseNumbers(text string, toks []token, currencies map[string]bool) []numTo
 		n.start = t.start
 		switch {
 		case t.digit():
+			// "Erimin-5", "Covid-19": a number inside a name.
+			if k >= 2 && toks[k-1].s == "-" && adjacent(k) && adjacent(k-1) && toks[k-2].word && !toks[k-2].digit() {
+				continue
+			}
 			num, suffix = splitDigits(t.s)
 			n.end = t.start + len(num)
 			// A decimal comma before a scale: "EUR 1,8 million".
@@ -149,10 +153,9 @@ func parseNumbers(text string, toks []token, currencies map[string]bool) []numTo
 				n.currency, n.start = "GBP", p.start
 			case p.s == "$":
 				n.currency, n.dollar, n.start = "USD", true, p.start
-				if k > 1 && adjacent(k-1) && (toks[k-2].s == "US" || toks[k-2].s == "A") {
-					n.dollar, n.start = false, toks[k-2].start
-					if toks[k-2].s == "A" {
-						n.currency = "AUD"
+				if k > 1 && adjacent(k-1) {
+					if c, ok := dollarPrefixes[toks[k-2].s]; ok {
+						n.currency, n.dollar, n.start = c, false, toks[k-2].start
 					}
 				}
 			case len(p.s) == 3 && p.allCaps() && currencies[p.s] && !n.word:
@@ -207,6 +210,10 @@ func ofGoods(after string) bool {
 	return len(w) > 0 && !cashRe.MatchString(w[0]) && w[0] != "the"
 }
 
+// dollarPrefixes name the dollar of "US$", "A$", "S$", "HK$"...
+var dollarPrefixes = map[string]string{"US": "USD", "A": "AUD", "AU": "AUD", "S": "SGD", "HK": "HKD",
+	"NZ": "NZD", "C": "CAD", "CA": "CAD", "NT": "TWD"}
+
 func isScaleWord(s string) bool {
 	switch strings.ToLower(s) {
 	case "million", "billion", "m", "bn", "mn":
@@ -244,18 +251,19 @@ var (
 	worthRe    = regexp.MustCompile(`(worth|valued at|value of|estimated at|market value of)\s+(of\s+)?(more than |over |almost |nearly |around |about |some |up to |at least |an estimated |approximately |roughly |estimated )?$`)
 	worthAfter = regexp.MustCompile(`^\s*(worth|in value)\b`)
 	seizeRe    = regexp.MustCompile(`(?i)\b(seiz|seize|confiscat|froze|frozen|freez|intercept|recover|block|forfeit|impound|cash|withheld|withhold|recuperat|restrain|removed|found)`)
-	// Goods are also "seized" when a release tells of their import,
-	// transport or discovery ("importing 91.4kg of methamphetamine",
-	// "arrested with more than 32kg of cocaine").
-	goodsCtxRe     = regexp.MustCompile(`(?i)\b(import|smuggl|transport|traffick|discover|uncover|detect|stopped|haul|stash|contain|arrested with|caught with|found with)`)
+	// Goods are also "seized" when a release tells of their discovery
+	// ("arrested with more than 32kg of cocaine", "a haul of"); not when
+	// it only tells of their import or smuggling, which the court may still
+	// be judging.
+	goodsCtxRe     = regexp.MustCompile(`(?i)\b(discover|uncover|detect|stopped|haul|stash|contain|arrested with|caught with|found with)`)
 	arrestOfRe     = regexp.MustCompile(`\b(arrest|arrests|arrested|arresting|detention|detained|detaining|apprehension|apprehended)\s+(of\s+)?(the\s+)?((more than|over|some|about|around|almost|nearly|approximately|at least|up to|an estimated)\s+)?$`)
-	cashRe         = regexp.MustCompile(`(?i)\b(cash|bank accounts?|money|funds|currency|banknotes)\b`)
+	cashRe         = regexp.MustCompile(`(?i)\b(cash|bank accounts?|money|funds|currency|banknotes|assets)\b`)
 	inspectRe      = regexp.MustCompile(`(?i)\b(inspect|checked|screened|examin|tested|analys|analyz|searched)`)
 	partsRe        = regexp.MustCompile(`(?i)\b(including|included|of whom|of which|among them|among those)\b[^.;]*$`)
 	verbRe         = regexp.MustCompile(`(?i)\b(resulted|led|saw|seized|arrested|were|was|have|has|had|made)\b`)
 	listPartsRe    = regexp.MustCompile(`(?i)(\bpart of (that|the|this) total\b|\b(included|including|includes):|^of (the|these|those) [^,\d]{0,40},)`)
 	asideRe        = regexp.MustCompile(`\s[–—-]\s[^–—]*[–—-]\s|\([^)]*\)`)
-	denominationRe = regexp.MustCompile(`^\s*(counterfeit |fake |dollar |euro )?(notes?|bills?|banknotes?)\b`)
+	denominationRe = regexp.MustCompile(`^\s*(counterfeit |fake |dollar |euro )?(notes?|bills?|banknotes?|bundles?)\b`)
 	arrestRe       = regexp.MustCompile(`(?i)\b(arrest|detain|detention|apprehend|taken into custody|custody|nabbed|captured)`)
 	identRe        = regexp.MustCompile(`(?i)\b(identif|identit)`)
 	rescueRe       = regexp.MustCompile(`(?i)\b(safeguard|rescu|sav(ed|ing)|freed|removed from harm|identif|protected)`)
@@ -281,7 +289,8 @@ var personNouns = map[string]bool{"suspects": true, "suspect": true, "people": t
 var victimNouns = map[string]bool{"victims": true, "victim": true, "children": true, "child": true, "minors": true,
 	"girls": true, "boys": true, "youngsters": true, "teenagers": true, "infants": true}
 
-var casualtyNouns = map[string]bool{"troops": true, "soldiers": true, "people": true, "civilians": true, "officers": true,
+var casualtyNouns = map[string]bool{"militants": true, "terrorists": true, "fighters": true, "insurgents": true,
+	"combatants": true, "troops": true, "soldiers": true, "people": true, "civilians": true, "officers": true,
 	"personnel": true, "servicemembers": true, "service": true, "members": true, "police": true, "policemen": true,
 	"peacekeepers": true, "persons": true, "children": true, "women": true, "men": true, "others": true, "migrants": true}
 
@@ -310,7 +319,9 @@ var goodsUnits = map[string]string{"kg": "kg", "kgs": "kg", "kilograms": "kg", "
 	"pounds": "pounds", "lbs": "pounds", "plots": "plots", "properties": "properties", "houses": "houses",
 	"apartments": "apartments", "flats": "flats", "buildings": "buildings", "motorcycles": "motorcycles",
 	"bikes": "bikes", "artworks": "artworks", "paintings": "paintings", "jewels": "jewels", "trucks": "trucks",
-	"lorries": "lorries", "magazines": "magazines", "medicines": "medicines", "presses": "presses", "ounces": "ounces",
+	"lorries": "lorries", "magazines": "magazines",
+	"stamps": "stamps", "stamp": "stamp", "cartons": "cartons", "cartonnes": "cartonnes", "packets": "packets",
+	"sticks": "sticks", "crates": "crates", "pallets": "pallets", "medicines": "medicines", "presses": "presses", "ounces": "ounces",
 	"oz": "ounces", "kilogram": "kg", "gallons": "gallons", "barrels": "barrels", "ammunition": "rounds of ammunition"}
 
 // findFigures finds typed quantities in the body, then in the title (a
@@ -395,6 +406,12 @@ func (r *Rules) findFigures(ss []sentence) []figHit {
 		nums := parseNumbers(s.text, s.toks, r.currencies)
 		// Ages are not quantities and must not split "two 24-year-old
 		// citizens" from its noun.
+		// "four (4)": the figure in brackets restates the one before.
+		for i := len(nums) - 1; i > 0; i-- {
+			if gap := s.text[nums[i-1].end:nums[i].start]; strings.TrimSpace(gap) == "(" && nums[i].end < len(s.text) && s.text[nums[i].end] == ')' && nums[i].value == nums[i-1].value {
+				nums = append(nums[:i], nums[i+1:]...)
+			}
+		}
 		nums = slices.DeleteFunc(nums, func(n numTok) bool {
 			return ageRe.MatchString(s.text[n.end:min(len(s.text), n.end+12)]) || agedRe.MatchString(s.text[max(0, n.start-40):n.start])
 		})
@@ -509,7 +526,26 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, ctx figCtx) (mod
 		}
 	}
 	// "one of the offenders" is a part, not a quantity.
-	if strings.HasPrefix(after, "%") || strings.HasPrefix(after, "st ") || strings.HasPrefix(after, "th ") || partitiveRe.MatchString(after) {
+	if strings.HasPrefix(after, "%") || strings.HasPrefix(after, "st ") || strings.HasPrefix(after, "th ") {
+		return f, false
+	}
+	// "one of the offenders" is a part; "53 of the 65 individuals … now
+	// arrested" counts the arrests.
+	if m := partitiveRe.FindString(after); m != "" {
+		rest := strings.ToLower(text[n.end:min(len(text), n.end+140)])
+		// Of people ("of the 65 individuals"), not of arrests ("6 of
+		// these arrests" is a part).
+		of := strings.Fields(after[len(m):])
+		people := false
+		for _, w := range of[:min(len(of), 3)] {
+			if w = strings.Trim(w, ",.;"); personNouns[w] && w != "arrests" && w != "arrested" {
+				people = true
+			}
+		}
+		if loc := arrestRe.FindStringIndex(rest); people && loc != nil && !strings.Contains(rest[:loc[0]], "remain") {
+			f.Kind = model.FigArrests
+			return f, true
+		}
 		return f, false
 	}
 	if w := lastField(near); months[w] > 0 {
@@ -602,6 +638,16 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, ctx figCtx) (mod
 		return f, true
 	}
 
+	// "killing four (4) militants", "injuring 12".
+	switch lastField(strings.TrimSpace(stripQualifier(near))) {
+	case "killing", "killed":
+		f.Kind = model.FigKilled
+		return f, true
+	case "injuring", "wounding", "injured", "wounded":
+		f.Kind = model.FigInjured
+		return f, true
+	}
+
 	// Casualties: "93 KFOR troops were injured".
 	if _, i := first(casualtyNouns, 4); i >= 0 {
 		if injuredRe.MatchString(after) {
@@ -623,7 +669,7 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, ctx figCtx) (mod
 	}
 
 	// Countries taking part.
-	if w, i := first(map[string]bool{"countries": true, "nations": true, "states": true}, 3); i >= 0 {
+	if w, i := first(map[string]bool{"countries": true, "nations": true, "states": true, "allies": true}, 3); i >= 0 {
 		pre := strings.Join(afterWords[:i], " ")
 		if w != "states" || strings.Contains(pre, "member") {
 			member := strings.Contains(pre, "member") && !partVerbs.MatchString(pre+" "+after)
@@ -673,6 +719,10 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, ctx figCtx) (mod
 	}
 	if w, i := first(personNouns, 4); i >= 0 {
 		tail := strings.Join(afterWords[i:], " ")
+		// "ten most wanted individuals remain": wanted, not arrested.
+		if slices.Contains(afterWords[:i], "wanted") || strings.Contains(tail, "remain") && !strings.Contains(tail, "remain in custody") {
+			return f, false
+		}
 		// "More than 130 suspects – including … five teachers – were
 		// arrested": the verb comes after the aside.
 		if !arrestRe.MatchString(tail) && !identRe.MatchString(tail) && strings.ContainsAny(after, "–—(") {
@@ -688,7 +738,7 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, ctx figCtx) (mod
 			return f, true
 		}
 		switch {
-		case identRe.MatchString(tail) && !arrestRe.MatchString(tail) || identRe.MatchString(near) && !arrestRe.MatchString(near) && !arrestRe.MatchString(tail):
+		case identRe.MatchString(tail) && !arrestRe.MatchString(tail) || lastMatch(identRe, near) > lastMatch(arrestRe, near) && !arrestRe.MatchString(tail):
 			if w == "suspects" || w == "suspect" || w == "offenders" || w == "perpetrators" || w == "individuals" || w == "people" || w == "persons" || w == "criminals" || w == "targets" {
 				f.Kind = model.FigSuspectsIdentified
 				return f, true
@@ -730,6 +780,9 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, ctx figCtx) (mod
 				if len(words) > 3 {
 					words = words[len(words)-3:]
 				}
+				for i, w := range words {
+					words[i] = strings.Trim(w, "'\"‘’“”")
+				}
 				unit = strings.Join(words, " ")
 			}
 			f.Kind, f.Unit = model.FigGoodsSeized, unit
@@ -742,6 +795,26 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, ctx figCtx) (mod
 var unitAdjectives = map[string]bool{"fake": true, "illicit": true, "illegal": true, "counterfeit": true,
 	"potentially": true, "dangerous": true, "different": true, "suspected": true, "other": true, "additional": true,
 	"unlicensed": true, "falsified": true, "stolen": true, "smuggled": true, "seized": true, "more": true}
+
+// lastMatch is where re last matches in s, -1 if nowhere.
+func lastMatch(re *regexp.Regexp, s string) int {
+	m := re.FindAllStringIndex(s, -1)
+	if m == nil {
+		return -1
+	}
+	return m[len(m)-1][0]
+}
+
+// stripQualifier drops a qualifier at the end of s: "killing some" →
+// "killing".
+func stripQualifier(s string) string {
+	for _, q := range qualifiers {
+		if t, ok := strings.CutSuffix(s, q.prefix); ok {
+			return t
+		}
+	}
+	return s
+}
 
 // lastField is the last space-separated word of s.
 func lastField(s string) string {

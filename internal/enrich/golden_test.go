@@ -179,9 +179,10 @@ func compare(t *testing.T, rules *Rules, a article, got model.Facts, scores map[
 // figures themselves are in the README).
 var floors = map[string]map[string][2]float64{
 	"testweb": {"countries": {0.9, 0.85}, "orgs": {0.9, 0.85}, "people": {0.9, 0.85}, "operations": {0.9, 0.85}, "figures": {0.9, 0.85}},
-	"dev":     {"countries": {0.9, 0.95}, "orgs": {0.85, 0.85}, "people": {0.9, 0.9}, "operations": {0.75, 0.55}, "figures": {0.95, 0.7}},
+	"dev":     {"countries": {0.9, 0.95}, "orgs": {0.85, 0.85}, "people": {0.9, 0.9}, "operations": {0.75, 0.55}, "figures": {0.9, 0.7}},
 	"dev2":    {"countries": {0.9, 0.95}, "orgs": {0.8, 0.8}, "people": {0.9, 0.9}, "operations": {0.7, 0.8}, "figures": {0.9, 0.9}},
-	"dev3":    {"countries": {0.9, 0.95}, "orgs": {0.85, 0.85}, "people": {0.9, 0.85}, "operations": {0.6, 0.8}, "figures": {0.8, 0.9}},
+	"dev3":    {"countries": {0.9, 0.95}, "orgs": {0.85, 0.85}, "people": {0.9, 0.9}, "operations": {0.6, 0.8}, "figures": {0.8, 0.85}},
+	"dev4":    {"countries": {0.9, 0.95}, "orgs": {0.85, 0.8}, "people": {0.9, 0.8}, "operations": {0.9, 0.7}, "figures": {0.65, 0.85}},
 }
 
 // report scores a set of annotated articles and checks its floors.
@@ -268,12 +269,13 @@ func TestGolden(t *testing.T) {
 }
 
 // TestDev scores official press releases annotated apart from the rules
-// (testdata/dev, dev2, dev3): each was measured once untuned, then used to find
+// (testdata/dev, dev2, dev3, dev4): each was measured once untuned, then used to find
 // what the rules missed.
 func TestDev(t *testing.T) {
 	reportSet(t, "dev", "testdata/dev")
 	reportSet(t, "dev2", "testdata/dev2")
 	reportSet(t, "dev3", "testdata/dev3")
+	reportSet(t, "dev4", "testdata/dev4")
 }
 
 // TestHeldout scores official press releases the rules are never tuned on

@@ -23,6 +23,9 @@ var opKindWords = map[string]bool{"operation": true, "operations": true, "campai
 var opHeadWords = map[string]bool{"Operation": true, "Project": true, "Exercise": true, "Campaign": true,
 	"Programme": true, "Program": true, "Taskforce": true, "Initiative": false}
 
+var ordinals = map[string]bool{"first": true, "second": true, "third": true, "fourth": true, "fifth": true,
+	"sixth": true, "seventh": true, "eighth": true, "ninth": true, "tenth": true, "annual": true, "latest": true}
+
 // opFollowers may follow an operation's name in running text.
 var opFollowers = map[string]bool{"and": true, "which": true, "was": true, "is": true, "has": true, "had": true,
 	"in": true, "to": true, "led": true, "targeting": true, "targeted": true, "saw": true, "resulted": true,
@@ -56,7 +59,8 @@ func (r *Rules) findOperations(ss []sentence, orgHits []orgHit, places []placeHi
 		name := strings.Trim(s.text[s.toks[start].start:s.toks[end-1].end], "'\"“”‘’ ")
 		name = strings.NewReplacer("‘", "", "’", "", "“", "", "”", "", "'", "", "\"", "").Replace(name)
 		name = strings.Join(strings.Fields(name), " ")
-		if name == "" {
+		// Not a date ("May 2020") nor a bare number.
+		if name == "" || months[strings.ToLower(strings.Fields(name)[0])] > 0 || name[0] >= '0' && name[0] <= '9' {
 			return
 		}
 		hits = append(hits, opHit{name: name, sent: si, start: start, end: end})
@@ -162,6 +166,12 @@ func (r *Rules) findOperations(ss []sentence, orgHits []orgHit, places []placeHi
 				}
 			}
 			followed := end < len(toks) && opKindWords[toks[end].s] && (words >= 2 || start > 0 && (toks[start-1].s == "the" || toks[start-1].s == "an" || toks[start-1].s == "a"))
+			// A task force is a standing unit, unless it is a numbered
+			// event ("the third National Victim Identification
+			// Taskforce").
+			if hasHead && toks[end-1].s == "Taskforce" && !(start > 0 && ordinals[strings.ToLower(toks[start-1].s)]) {
+				hasHead = false
+			}
 			if hasHead || followed {
 				// "INTERPOL's Support Programme …" is the programme.
 				for k := start; k+2 < end; k++ {

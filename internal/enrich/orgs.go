@@ -86,7 +86,10 @@ func (r *Rules) findOrgs(ss []sentence, places []placeHit) []orgHit {
 	}
 	for si, s := range ss {
 		for _, m := range r.weakOrgs.find(s.toks) {
-			if (strongSeen[m.val] || m.val.Country != "" && named[m.val.Country]) && !taken[si][m.start] {
+			// A weak alias stands alone: not inside a longer name ("Royal
+			// Brunei Navy") nor before a rank ("Navy Capt.").
+			alone := (m.start == 0 || !s.toks[m.start-1].upper()) && (m.end == len(s.toks) || !s.toks[m.end].upper() && !ranks[s.toks[m.end].s])
+			if (strongSeen[m.val] || m.val.Country != "" && named[m.val.Country] && alone) && !taken[si][m.start] {
 				hits = append(hits, orgHit{name: m.val.Name, info: m.val, sent: si, start: m.start, end: m.end})
 				for k := m.start; k < m.end; k++ {
 					taken[si][k] = true
@@ -97,7 +100,11 @@ func (r *Rules) findOrgs(ss []sentence, places []placeHit) []orgHit {
 	// Names by their shape, and acronyms the article defines.
 	defined := newGazetteer[string]()
 	for si, s := range ss {
+		var runs [][2]int
 		for _, run := range capRuns(s.toks) {
+			runs = append(runs, splitAnd(s.toks, run)...)
+		}
+		for _, run := range runs {
 			if overlaps(taken[si], run[0], run[1]) {
 				continue
 			}
@@ -197,12 +204,27 @@ func capRuns(toks []token) [][2]int {
 	return runs
 }
 
-// trimRun drops words that start a sentence but not a name.
+// trimRun drops words that start a sentence but not a name ("The",
+// "Two").
 func trimRun(toks []token, start, end int) (int, int) {
-	for start < end && (notNameStart[toks[start].s] || connectors[toks[start].s]) {
+	for start < end && (notNameStart[toks[start].s] || connectors[toks[start].s] || wordNumbers[strings.ToLower(toks[start].s)] > 0) {
 		start++
 	}
 	return start, end
+}
+
+// splitAnd cuts a capitalised run where "and the" starts another name:
+// "Perseuss and the International Air Transport Association" is two.
+func splitAnd(toks []token, run [2]int) [][2]int {
+	var out [][2]int
+	a := run[0]
+	for k := run[0]; k+1 < run[1]; k++ {
+		if toks[k].s == "and" && toks[k+1].s == "the" && k > a {
+			out = append(out, [2]int{a, k})
+			a = k + 2
+		}
+	}
+	return append(out, [2]int{a, run[1]})
 }
 
 func overlaps(taken []bool, start, end int) bool {
@@ -352,8 +374,15 @@ func (r *Rules) orgList(ss []sentence, hits []orgHit) []model.Org {
 			continue
 		}
 		o := model.Org{Name: h.name, Mentions: 1, As: ss[h.sent].text[ss[h.sent].toks[h.start].start:ss[h.sent].toks[h.end-1].end], Sentence: clip(ss[h.sent].text)}
+		// A unit names its organisation ("UN General Assembly" is the
+		// UN's), which is listed under its own name.
 		if h.unit {
-			continue
+			key = strings.ToLower(h.info.unitOf.Name)
+			if i, ok := idx[key]; ok {
+				out[i].Mentions++
+				continue
+			}
+			o.Name = h.info.unitOf.Name
 		}
 		if h.info != nil {
 			o.Kind, o.Country = h.info.Kind, h.info.Country

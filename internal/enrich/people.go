@@ -10,7 +10,7 @@ var roleWords = map[string]bool{
 	"Chair": true, "Chairperson": true, "Commander": true, "Ambassador": true, "Prosecutor": true,
 	"Spokesperson": true, "Spokesman": true, "Spokeswoman": true, "Officer": true, "Superintendent": true,
 	"Inspector": true, "Agent": true, "Executive": true, "Mayor": true, "Governor": true, "Senator": true,
-	"Premier": true, "Chancellor": true, "King": true, "Queen": true, "Prince": true, "Judge": true,
+	"Premier": true, "Chancellor": true, "Judge": true,
 	"Advisor": true, "Adviser": true, "Coordinator": true, "Manager": true, "Deputy": true,
 	"Assistant": true, "Acting": true, "Vice": true, "Undersecretary": true, "Representative": true,
 	"Envoy": true, "Attorney": true, "Sheriff": true, "Leader": true, "Founder": true, "CEO": true,
@@ -30,7 +30,7 @@ var roleCore = map[string]bool{
 	"Chairperson": true, "Commander": true, "Ambassador": true, "Prosecutor": true, "Spokesperson": true,
 	"Spokesman": true, "Spokeswoman": true, "Officer": true, "Superintendent": true, "Inspector": true,
 	"Agent": true, "Mayor": true, "Governor": true, "Senator": true, "Premier": true, "Chancellor": true,
-	"King": true, "Queen": true, "Prince": true, "Judge": true, "Advisor": true, "Adviser": true,
+	"Judge": true, "Advisor": true, "Adviser": true,
 	"Coordinator": true, "Manager": true, "Undersecretary": true, "Representative": true, "Envoy": true,
 	"Attorney": true, "Sheriff": true, "Leader": true, "CEO": true, "Administrator": true,
 	"Investigator": true, "Speaker": true, "Detective": true, "Constable": true, "Counsel": true,
@@ -92,6 +92,7 @@ var notNameWords = map[string]bool{
 	"Relations": true, "Integration": true, "Enforcement": true, "Most": true, "Wanted": true,
 	"Fugitives": true, "Fugitive": true,
 	// Plural roles start lists of office holders, not names.
+	"Policing": true, "Defendants": true, "Extradited": true, "Sentenced": true, "Jailed": true, "Charged": true,
 	"Attorneys": true, "Officers": true, "Agents": true, "Directors": true, "Ministers": true,
 	"Commissioners": true, "Prosecutors": true, "Judges": true, "Detectives": true, "Inspectors": true,
 }
@@ -222,6 +223,10 @@ func (r *Rules) findPeople(ss []sentence, places []placeHit, orgHits []orgHit, o
 	var later []pendingName
 	for si, s := range ss {
 		var pending []nameRun
+		// A headline in Title Case makes every word look like a name.
+		if s.title && titleCase(s.toks) {
+			continue
+		}
 		runs := r.nameRuns(s, blocked[si])
 		inName := make([]bool, len(s.toks))
 		for _, nr := range runs {
@@ -293,6 +298,20 @@ func (r *Rules) findPeople(ss []sentence, places []placeHit, orgHits []orgHit, o
 	return out
 }
 
+// titleCase reports a headline that capitalises most of its words.
+func titleCase(toks []token) bool {
+	words, upper := 0, 0
+	for _, t := range toks {
+		if t.word && !t.digit() && len(t.s) > 3 {
+			words++
+			if t.upper() {
+				upper++
+			}
+		}
+	}
+	return words >= 4 && upper*10 >= words*7
+}
+
 // pendingName are a sentence's name runs that nothing showed to be persons
 // yet.
 type pendingName struct {
@@ -310,12 +329,22 @@ func personContext(toks []token, end int) bool {
 	if end < len(toks) && personVerbs[toks[end].s] {
 		return true
 	}
-	return end+1 < len(toks) && toks[end].s == "," && (toks[end+1].s == "who" || toks[end+1].s == "aged" || toks[end+1].s == "age")
+	// An apposition: "Mark Lilley, one of Britain's most wanted", "Thomas
+	// Holden, wanted for murder".
+	if end+1 < len(toks) && toks[end].s == "," {
+		switch toks[end+1].s {
+		case "who", "whose", "aged", "age", "wanted":
+			return true
+		case "one":
+			return end+2 < len(toks) && toks[end+2].s == "of"
+		}
+	}
+	return false
 }
 
 var personVerbs = map[string]bool{"pleaded": true, "pled": true, "admitted": true, "confessed": true, "faces": true,
 	"fled": true, "surrendered": true, "allegedly": true, "testified": true, "resigned": true, "died": true,
-	"was": true, "is": true, "has": true, "had": true}
+	"was": true, "were": true, "is": true, "has": true, "had": true}
 
 // listedWith reports a name run in a list (commas, "and") that reaches
 // another name run of the sentence.

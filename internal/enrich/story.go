@@ -30,7 +30,9 @@ const (
 // of one text (a release republished by another source) or titles that say
 // the same thing within three days, or the same named operation within two
 // weeks.
-func SameStory(a, b StoryKey) bool {
+func SameStory(a, b StoryKey) bool { return sameStory(a, b, nil) }
+
+func sameStory(a, b StoryKey, aWords map[string]bool) bool {
 	gap := a.Date.Sub(b.Date)
 	if gap < 0 {
 		gap = -gap
@@ -52,22 +54,62 @@ func SameStory(a, b StoryKey) bool {
 			}
 		}
 	}
-	return gap <= StoryWindow && titleSimilarity(a.Title, b.Title) >= 0.5
+	if gap > StoryWindow {
+		return false
+	}
+	if aWords == nil {
+		aWords = contentWords(a.Title)
+	}
+	return similarity(aWords, b.Title) >= 0.5
 }
 
-// titleSimilarity is the Jaccard similarity of two titles' content words.
-func titleSimilarity(a, b string) float64 {
-	wa, wb := contentWords(a), contentWords(b)
-	if len(wa) < 3 || len(wb) < 3 {
+// StoryMatcher compares one article with many: what SameStory does, with
+// the article's title words read once.
+type StoryMatcher struct {
+	key   StoryKey
+	words map[string]bool
+}
+
+// NewStoryMatcher returns a matcher for the article of key.
+func NewStoryMatcher(key StoryKey) *StoryMatcher {
+	return &StoryMatcher{key: key, words: contentWords(key.Title)}
+}
+
+// Match reports SameStory(m's article, b).
+func (m *StoryMatcher) Match(b StoryKey) bool { return sameStory(m.key, b, m.words) }
+
+// similarity is the Jaccard similarity of a title's content words (wa) and
+// another title's, read without building a set.
+func similarity(wa map[string]bool, b string) float64 {
+	if len(wa) < 3 {
 		return 0 // too short to tell
 	}
-	inter := 0
-	for w := range wa {
-		if wb[w] {
+	inter, nb := 0, 0
+	var seen [32]string // b's distinct words; titles are short
+	words := strings.FieldsFunc(strings.ToLower(b), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
+next:
+	for _, w := range words {
+		if titleStopwords[w] || len(w) < 2 {
+			continue
+		}
+		w = strings.TrimSuffix(w, "s")
+		for _, x := range seen[:min(nb, len(seen))] {
+			if x == w {
+				continue next
+			}
+		}
+		if nb < len(seen) {
+			seen[nb] = w
+		}
+		nb++
+		if wa[w] {
 			inter++
 		}
 	}
-	return float64(inter) / float64(len(wa)+len(wb)-inter)
+	if nb < 3 {
+		return 0
+	}
+	return float64(inter) / float64(len(wa)+nb-inter)
 }
 
 var titleStopwords = map[string]bool{"the": true, "a": true, "an": true, "of": true, "in": true, "on": true,
@@ -97,6 +139,8 @@ func Signature(blocks []model.Block) uint64 {
 	if len(words) < 20 {
 		return 0
 	}
+	// The opening thousand words tell copies apart as well as the whole.
+	words = words[:min(len(words), 1000)]
 	var v [64]int
 	h := fnv.New64a()
 	for i := 0; i+3 <= len(words); i++ {

@@ -124,59 +124,61 @@ func (t term) at(words []string, i int) bool {
 	return true
 }
 
-// topicWords is a text as topic terms see it: lower-case words and
-// punctuation, hyphens dropped, each with its place in the text.
-func topicWords(text string) ([]string, []token) {
-	var words []string
-	var toks []token
-	for _, t := range tokenize(text) {
-		if t.s == "-" {
-			continue
-		}
-		if t.word {
-			words = append(words, strings.ToLower(t.s))
-		} else {
-			words = append(words, t.s)
-		}
-		toks = append(toks, t)
-	}
-	return words, toks
-}
-
 // findTopics finds the topics of an article, each with its evidence: the
-// distinct terms as the text writes them.
-func (r *Rules) findTopics(title, body string) []model.Topic {
+// distinct terms as the text writes them. skip marks tokens not to read
+// (organisations' names: the "Serious Fraud Office" is not evidence of
+// fraud); terms do not run across sentences.
+func (r *Rules) findTopics(ss []sentence, skip [][]bool) []model.Topic {
 	type hit struct {
 		strong, weak []string
 		seen         map[string]bool
 	}
 	hits := make([]hit, len(r.topics))
-	for _, text := range []string{title, body} {
-		words, toks := topicWords(text)
-		for i, w := range words {
-			cands := r.termsByWord[w]
-			for n := 1; n <= len(w); n++ {
-				cands = append(cands[:len(cands):len(cands)], r.termsByPrefix[w[:n]]...)
+	var words []string
+	var at []int // token index of each word
+	for si, s := range ss {
+		words, at = words[:0], at[:0]
+		for k, t := range s.toks {
+			switch {
+			case t.s == "-":
+				continue // "cyber-attack" is "cyber attack"
+			case skip[si][k]:
+				words = append(words, "\x00")
+			case t.word:
+				words = append(words, strings.ToLower(t.s))
+			default:
+				words = append(words, t.s)
 			}
-			for _, t := range cands {
-				if !t.at(words, i) {
-					continue
-				}
-				h := &hits[t.topic]
-				end := i + len(t.words) - 1
-				as := text[toks[i].start:toks[end].end]
-				k := strings.ToLower(as)
-				if h.seen == nil {
-					h.seen = map[string]bool{}
-				}
-				if h.seen[k] {
-					continue
-				}
-				h.seen[k] = true
-				if t.strong {
-					h.strong = append(h.strong, as)
-				} else {
-					h.weak = append(h.weak, as)
+			at = append(at, k)
+		}
+		match := func(t term, i int) {
+			if !t.at(words, i) {
+				return
+			}
+			h := &hits[t.topic]
+			end := i + len(t.words) - 1
+			as := s.text[s.toks[at[i]].start:s.toks[at[end]].end]
+			k := strings.ToLower(as)
+			if h.seen == nil {
+				h.seen = map[string]bool{}
+			}
+			if h.seen[k] {
+				return
+			}
+			h.seen[k] = true
+			if t.strong {
+				h.strong = append(h.strong, as)
+			} else {
+				h.weak = append(h.weak, as)
+			}
+		}
+		for i, w := range words {
+			for _, t := range r.termsByWord[w] {
+				match(t, i)
+			}
+			for n := 1; n <= len(w); n++ {
+				for _, t := range r.termsByPrefix[w[:n]] {
+					match(t, i)
 				}
 			}
 		}

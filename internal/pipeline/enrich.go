@@ -23,39 +23,54 @@ func NewEnricher(rules *enrich.Rules, st store.Store) *Enricher {
 	return &Enricher{rules: rules, store: st}
 }
 
-// storyCandidates bounds the articles one story decision compares.
-const storyCandidates = 2000
+// storyCandidates bounds the articles one story decision compares: the
+// closest in time, when a window holds more (a busy day of many sources).
+const storyCandidates = 300
 
-// Article enriches one stored article: its facts, then its story, which is
-// the story of the earliest article before it (in date, then ID) that
-// covers the same event, else its own.
-func (e *Enricher) Article(ctx context.Context, a model.Article) error {
+// Prepare finds an article's facts and its story: the story of the
+// earliest article before it (in date, then ID) that covers the same
+// event, else its own. id is the article's ID when it is stored, else 0;
+// an article not yet stored is dated by now when it has no date.
+func (e *Enricher) Prepare(ctx context.Context, a model.Article, id int64, now time.Time) (store.Enrichment, error) {
 	facts := e.rules.Enrich(enrich.Input{Title: a.Title, Blocks: a.Blocks, Published: a.Published})
 	sig := enrich.Signature(a.Blocks)
 	date := a.Published
 	if date.IsZero() {
 		date = a.Fetched
 	}
+	if date.IsZero() {
+		date = now
+	}
 	key := enrich.StoryKey{Title: a.Title, Date: date, Signature: sig}
 	for _, o := range facts.Operations {
 		key.Operations = append(key.Operations, o.Name)
 	}
-	story := a.ID
+	var story int64
 	cands, err := e.store.StoryCandidates(ctx, store.StoryQuery{From: date.Add(-enrich.StoryWindow), To: date,
 		Operations: key.Operations, OpsFrom: date.Add(-enrich.OperationWindow), Limit: storyCandidates})
 	if err != nil {
-		return fmt.Errorf("enrich article %d: %w", a.ID, err)
+		return store.Enrichment{}, fmt.Errorf("story of %q: %w", a.Title, err)
 	}
+	same := enrich.NewStoryMatcher(key)
 	for _, c := range cands {
-		if c.ID == a.ID || c.Date.After(date) || c.Date.Equal(date) && c.ID > a.ID {
+		if c.ID == id || c.Date.After(date) || id != 0 && c.Date.Equal(date) && c.ID > id {
 			continue
 		}
-		if enrich.SameStory(key, enrich.StoryKey{Title: c.Title, Date: c.Date, Operations: c.Operations, Signature: c.Signature}) {
+		if same.Match(enrich.StoryKey{Title: c.Title, Date: c.Date, Operations: c.Operations, Signature: c.Signature}) {
 			story = c.Story
 			break // candidates come oldest first
 		}
 	}
-	if err := e.store.SetFacts(ctx, a.ID, store.Enrichment{Facts: facts, Story: story, Signature: sig}); err != nil {
+	return store.Enrichment{Facts: facts, Story: story, Signature: sig}, nil
+}
+
+// Article enriches one stored article.
+func (e *Enricher) Article(ctx context.Context, a model.Article) error {
+	en, err := e.Prepare(ctx, a, a.ID, a.Fetched)
+	if err == nil {
+		err = e.store.SetFacts(ctx, a.ID, en)
+	}
+	if err != nil {
 		return fmt.Errorf("enrich article %d: %w", a.ID, err)
 	}
 	return nil

@@ -91,6 +91,22 @@ func (p *Pipeline) ingest(ctx context.Context, src model.SourceState, e model.En
 		keys = append(keys, fp)
 	}
 
+	// The facts go into the store with the article, in one transaction.
+	save := store.Save{Article: a, Feed: src.Name, Keys: keys}
+	if p.cfg.Enricher != nil {
+		id := int64(0)
+		if found {
+			id = ref.ID
+		}
+		en, err := p.cfg.Enricher.Prepare(ctx, a, id, p.cfg.Now())
+		if err != nil {
+			// Stored without facts; `sitrep enrich` catches up.
+			p.cfg.Log.Warn("enrichment failed; `sitrep enrich` will retry it", "article", key, "err", err)
+		} else {
+			save.Facts = &en
+		}
+	}
+
 	// Deciding the identity and saving are one step: two workers must not
 	// both find a shared canonical URL free and both take it.
 	p.saveMu.Lock()
@@ -106,31 +122,13 @@ func (p *Pipeline) ingest(ctx context.Context, src model.SourceState, e model.En
 			a.URL = "" // known by its GUID key alone
 		}
 	}
-	id, o, err := p.store.SaveArticle(context.WithoutCancel(ctx), store.Save{Article: a, Feed: src.Name, Keys: keys})
+	save.Article = a
+	_, o, err := p.store.SaveArticle(context.WithoutCancel(ctx), save)
 	p.saveMu.Unlock()
 	if err != nil {
 		return 0, false, fmt.Errorf("storing %s: %w", key, err)
 	}
-	if o != store.Unchanged {
-		p.enrich(ctx, id)
-	}
 	return o, a.SummaryOnly, nil
-}
-
-// enrich finds the facts of an article just stored. A failure is logged,
-// not the article's: it is stored, and `sitrep enrich` catches up.
-func (p *Pipeline) enrich(ctx context.Context, id int64) {
-	if p.cfg.Enricher == nil {
-		return
-	}
-	ctx = context.WithoutCancel(ctx) // a stored article gets its facts even during shutdown
-	a, err := p.store.Article(ctx, id)
-	if err == nil {
-		err = p.cfg.Enricher.Article(ctx, a)
-	}
-	if err != nil {
-		p.cfg.Log.Warn("enrichment failed; `sitrep enrich` will retry it", "article", id, "err", err)
-	}
 }
 
 // free tells whether url can be the identity of an article titled title:

@@ -57,6 +57,10 @@ type Save struct {
 	// Imported marks articles read from digest files, which have no URL:
 	// their identity is their first key.
 	Imported bool
+	// Facts, when set, are the article's enrichment, stored in the same
+	// transaction when the article is created or updated (or has no facts
+	// by these rules yet), as SetFacts would.
+	Facts *Enrichment
 }
 
 // Key kinds scoped to one source: a key made by SourceKey with one of these
@@ -245,7 +249,7 @@ func FactFields() []string {
 // Enrichment is what SetFacts stores for one article.
 type Enrichment struct {
 	Facts     model.Facts
-	Story     int64  // the story's first article's ID; the article's own ID when it starts one
+	Story     int64  // the story's first article's ID; 0 (or its own ID) when it starts one
 	Signature uint64 // a similarity hash of the text, which story grouping compares
 }
 
@@ -263,7 +267,7 @@ type StoryCandidate struct {
 	Story      int64
 	Title      string
 	Date       time.Time // published, else fetched
-	Operations []string  // names of its operations
+	Operations []string  // the query's operations it names too
 	Signature  uint64
 }
 
@@ -285,7 +289,7 @@ type FactStore interface {
 	// StoryCandidates lists the enriched articles a story may group with
 	// a new one, oldest first: those dated in the query's window, and those
 	// naming one of its operations in the longer operations window; at most
-	// Limit of each.
+	// Limit of each, the newest when there are more.
 	StoryCandidates(ctx context.Context, q StoryQuery) ([]StoryCandidate, error)
 
 	// FactCounts counts the articles dated at or after since (zero: all)

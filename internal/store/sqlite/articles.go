@@ -249,6 +249,13 @@ func (s *Store) SaveArticle(ctx context.Context, sv store.Save) (int64, store.Ou
 		}
 	}
 
+	var fw *factsWrite
+	if sv.Facts != nil {
+		if fw, err = newFactsWrite(*sv.Facts); err != nil {
+			return 0, store.Unchanged, fmt.Errorf("sqlite: save article %s: %w", a.URL, err)
+		}
+	}
+
 	var (
 		id      int64
 		outcome store.Outcome
@@ -310,6 +317,21 @@ func (s *Store) SaveArticle(ctx context.Context, sv store.Save) (int64, store.Ou
 				return fmt.Errorf("add feed %q: %w", sv.Feed, err)
 			}
 		}
+		if fw != nil {
+			write := outcome != store.Unchanged
+			if !write {
+				var rules string
+				if err := tx.QueryRowContext(ctx, "SELECT facts_rules FROM articles WHERE id = ?", id).Scan(&rules); err != nil {
+					return err
+				}
+				write = rules != fw.e.Facts.Rules
+			}
+			if write {
+				if err := fw.write(ctx, tx, id); err != nil {
+					return fmt.Errorf("facts: %w", err)
+				}
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -328,8 +350,9 @@ const articleCols = "a.id, a.url, a.title, a.published, a.fetched, a.updated, a.
 
 // factCols are an article's facts and its story: the story's first
 // article's title and how many articles it groups.
-const factCols = `a.facts, a.story, coalesce((SELECT st.title FROM articles st WHERE st.id = a.story), ''),
-	(SELECT count(*) FROM articles sc WHERE sc.story = a.story)`
+// An article that starts its story has story NULL: the story is its own.
+const factCols = `a.facts, coalesce(a.story, a.id), coalesce((SELECT st.title FROM articles st WHERE st.id = coalesce(a.story, a.id)), ''),
+	1 + (SELECT count(*) FROM articles sc WHERE sc.story = coalesce(a.story, a.id))`
 
 func scanArticle(r scanner) (model.Article, error) {
 	var (
@@ -351,10 +374,10 @@ func scanArticle(r scanner) (model.Article, error) {
 			return a, fmt.Errorf("article %d: decode facts: %w", a.ID, err)
 		}
 	}
-	if story.Valid {
+	if a.Facts != nil && story.Valid {
 		a.Story.ID = story.Int64
 	} else {
-		a.Story = model.StoryRef{}
+		a.Story = model.StoryRef{} // not grouped before it is enriched
 	}
 	a.Published = fromNullMs(published)
 	a.Fetched = fromMs(fetched)

@@ -79,52 +79,79 @@ func factRows(f model.Facts) (rows []factRow, names []factRow) {
 // SetFacts replaces an article's facts, story and signature.
 func (s *Store) SetFacts(ctx context.Context, id int64, e store.Enrichment) error {
 	what := fmt.Sprintf("set facts of article %d", id)
-	data, err := json.Marshal(e.Facts)
+	fw, err := newFactsWrite(e)
 	if err != nil {
 		return fmt.Errorf("sqlite: %s: %w", what, err)
 	}
-	rows, names := factRows(e.Facts)
-	err = s.inTx(ctx, func(tx *sql.Tx) error {
-		var story any
-		if e.Story != 0 {
-			story = e.Story
-			if e.Story != id {
-				var n int
-				if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM articles WHERE id = ?", e.Story).Scan(&n); err != nil {
-					return err
-				}
-				if n == 0 {
-					return fmt.Errorf("story %d: %w", e.Story, store.ErrNotFound)
-				}
-			}
-		}
-		res, err := tx.ExecContext(ctx, "UPDATE articles SET facts = ?, facts_rules = ?, story = ?, signature = ? WHERE id = ?",
-			string(data), e.Facts.Rules, story, int64(e.Signature), id)
-		if err != nil {
-			return err
-		}
-		if n, _ := res.RowsAffected(); n == 0 {
-			return store.ErrNotFound
-		}
-		if _, err := tx.ExecContext(ctx, "DELETE FROM article_facts WHERE article_id = ?", id); err != nil {
-			return err
-		}
-		for _, r := range rows {
-			if _, err := tx.ExecContext(ctx, `INSERT INTO article_facts (field, value, dkey, article_id, label)
-				SELECT ?, ?, dkey, id, ? FROM articles WHERE id = ?`, r.field, r.value, r.label, id); err != nil {
-				return err
-			}
-		}
-		for _, n := range names {
-			if _, err := tx.ExecContext(ctx, "INSERT INTO fact_names (field, name, value) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-				n.field, n.value, n.label); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err = s.inTx(ctx, func(tx *sql.Tx) error { return fw.write(ctx, tx, id) })
 	if err != nil {
 		return fmt.Errorf("sqlite: %s: %w", what, err)
+	}
+	return nil
+}
+
+// factsWrite is an enrichment ready to be written: its JSON and its rows.
+type factsWrite struct {
+	e           store.Enrichment
+	data        string
+	rows, names []factRow
+}
+
+func newFactsWrite(e store.Enrichment) (*factsWrite, error) {
+	data, err := json.Marshal(e.Facts)
+	if err != nil {
+		return nil, err
+	}
+	rows, names := factRows(e.Facts)
+	return &factsWrite{e: e, data: string(data), rows: rows, names: names}, nil
+}
+
+// write stores the enrichment of article id in tx. An article that starts
+// its own story keeps story NULL.
+func (fw *factsWrite) write(ctx context.Context, tx *sql.Tx, id int64) error {
+	var story any
+	if e := fw.e; e.Story != 0 && e.Story != id {
+		var n int
+		if err := tx.QueryRowContext(ctx, "SELECT count(*) FROM articles WHERE id = ?", e.Story).Scan(&n); err != nil {
+			return err
+		}
+		if n == 0 {
+			return fmt.Errorf("story %d: %w", e.Story, store.ErrNotFound)
+		}
+		story = e.Story
+	}
+	var dkey int64
+	err := tx.QueryRowContext(ctx, "UPDATE articles SET facts = ?, facts_rules = ?, story = ?, signature = ? WHERE id = ? RETURNING dkey",
+		fw.data, fw.e.Facts.Rules, story, int64(fw.e.Signature), id).Scan(&dkey)
+	if errors.Is(err, sql.ErrNoRows) {
+		return store.ErrNotFound
+	}
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "DELETE FROM article_facts WHERE article_id = ?", id); err != nil {
+		return err
+	}
+	// One statement for all rows: an article has tens of facts.
+	if len(fw.rows) > 0 {
+		args := make([]any, 0, 5*len(fw.rows))
+		for _, r := range fw.rows {
+			args = append(args, r.field, r.value, dkey, id, r.label)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO article_facts (field, value, dkey, article_id, label) VALUES "+
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?, ?, ?),", len(fw.rows)), ","), args...); err != nil {
+			return err
+		}
+	}
+	if len(fw.names) > 0 {
+		args := make([]any, 0, 3*len(fw.names))
+		for _, n := range fw.names {
+			args = append(args, n.field, n.value, n.label)
+		}
+		if _, err := tx.ExecContext(ctx, "INSERT INTO fact_names (field, name, value) VALUES "+
+			strings.TrimSuffix(strings.Repeat("(?, ?, ?),", len(fw.names)), ",")+" ON CONFLICT DO NOTHING", args...); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -271,60 +298,68 @@ func (s *Store) StoryCandidates(ctx context.Context, q store.StoryQuery) ([]stor
 	// The dkey range (whole days) walks the index; the times narrow it to
 	// the millisecond.
 	if err := scan(cols+`WHERE a.dkey >= ? AND a.dkey < ? AND coalesce(a.published, a.fetched) BETWEEN ? AND ? AND a.facts_rules != ''
-		ORDER BY coalesce(a.published, a.fetched), a.id LIMIT ?`,
+		ORDER BY a.dkey DESC LIMIT ?`,
 		dkeyAt(q.From), dkeyAt(q.To)+1<<idBits, q.From.UnixMilli(), q.To.UnixMilli(), q.Limit); err != nil {
 		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
 	}
-	if len(q.Operations) > 0 {
-		names := make([]any, len(q.Operations))
-		for i, o := range q.Operations {
-			names[i] = strings.ToLower(strings.Join(strings.Fields(o), " "))
-		}
-		args := append([]any{}, names...)
-		args = append(args, dkeyAt(q.OpsFrom), dkeyAt(q.To)+1<<idBits, q.OpsFrom.UnixMilli(), q.To.UnixMilli(), q.Limit)
-		if err := scan(cols+`WHERE a.dkey IN (SELECT x.dkey FROM article_facts x WHERE x.field = 'operation'
-				AND x.value IN (`+placeholders(len(names))+`) AND x.dkey >= ? AND x.dkey < ?)
-			AND coalesce(a.published, a.fetched) BETWEEN ? AND ? AND a.facts_rules != ''
-			ORDER BY coalesce(a.published, a.fetched), a.id LIMIT ?`, args...); err != nil {
-			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
-		}
+	// The newest come first from the index (the closest to a new article,
+	// when the window holds more than Limit); callers get oldest first.
+	sortOldestFirst := func() {
 		slices.SortStableFunc(out, func(a, b store.StoryCandidate) int {
 			if c := a.Date.Compare(b.Date); c != 0 {
 				return c
 			}
 			return cmp.Compare(a.ID, b.ID)
 		})
-		for i, c := range out {
-			byID[c.ID] = i
+	}
+	if len(q.Operations) > 0 {
+		// The articles naming one of the operations, from the facts'
+		// (field, value, dkey) key; each remembers which it shares.
+		names := make([]any, len(q.Operations))
+		for i, o := range q.Operations {
+			names[i] = strings.ToLower(strings.Join(strings.Fields(o), " "))
 		}
-	}
-	if len(out) == 0 {
-		return nil, nil
-	}
-	ids := make([]int64, len(out))
-	for i, c := range out {
-		ids[i] = c.ID
-	}
-	ops, err := s.query(ctx, `SELECT x.article_id, x.label FROM article_facts x INDEXED BY article_facts_article
-		WHERE x.article_id IN (SELECT value FROM json_each(?)) AND x.field = 'operation'`, idsJSON(ids))
-	if err != nil {
-		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
-	}
-	defer ops.Close()
-	for ops.Next() {
-		var (
-			id    int64
-			label string
-		)
-		if err := ops.Scan(&id, &label); err != nil {
+		args := append([]any{}, names...)
+		args = append(args, dkeyAt(q.OpsFrom), dkeyAt(q.To)+1<<idBits, q.Limit)
+		rows, err := s.query(ctx, `SELECT x.dkey, x.label FROM article_facts x WHERE x.field = 'operation'
+			AND x.value IN (`+placeholders(len(names))+`) AND x.dkey >= ? AND x.dkey < ? LIMIT ?`, args...)
+		if err != nil {
 			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
 		}
-		if i, ok := byID[id]; ok {
-			out[i].Operations = append(out[i].Operations, label)
+		shared := map[int64][]string{} // by article ID
+		var keys []any
+		for rows.Next() {
+			var (
+				k     int64
+				label string
+			)
+			if err := rows.Scan(&k, &label); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+			}
+			if _, ok := shared[k&idMask]; !ok {
+				keys = append(keys, k)
+			}
+			shared[k&idMask] = append(shared[k&idMask], label)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+		}
+		if len(keys) > 0 {
+			args := append(keys, q.OpsFrom.UnixMilli(), q.To.UnixMilli())
+			if err := scan(cols+`WHERE a.dkey IN (`+placeholders(len(keys))+`)
+				AND coalesce(a.published, a.fetched) BETWEEN ? AND ? AND a.facts_rules != ''`, args...); err != nil {
+				return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+			}
+		}
+		for i := range out {
+			out[i].Operations = shared[out[i].ID]
 		}
 	}
-	if err := ops.Err(); err != nil {
-		return nil, fmt.Errorf("sqlite: %s: %w", what, err)
+	sortOldestFirst()
+	if len(out) == 0 {
+		return nil, nil
 	}
 	return out, nil
 }

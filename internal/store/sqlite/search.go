@@ -381,7 +381,7 @@ func (s *Store) compile(ctx context.Context, q query.Query) (matchSet, []string,
 		not          bool
 	}
 	var facts []factCond
-	drive := -1
+	drive, storyDrive := -1, -1
 	for _, f := range q.Facts {
 		c := factCond{field: f.Field, not: f.Not}
 		if f.Field == "story" {
@@ -390,6 +390,9 @@ func (s *Store) compile(ctx context.Context, q query.Query) (matchSet, []string,
 				return m, nil, &query.Error{Pos: f.Pos, Msg: fmt.Sprintf("story: %q is not a story number", f.Value)}
 			}
 			c.story = id
+			if storyDrive < 0 && !f.Not {
+				storyDrive = len(facts)
+			}
 		} else {
 			v, err := s.resolveFact(ctx, f.Field, f.Value)
 			if err != nil {
@@ -436,6 +439,13 @@ func (s *Store) compile(ctx context.Context, q query.Query) (matchSet, []string,
 		}
 		m.from, m.key, m.id = "FROM article_fts", "article_fts.rowid", "(article_fts.rowid & "+strconv.Itoa(idMask)+")"
 		m = m.and("article_fts MATCH ?", m.fts)
+	case storyDrive >= 0:
+		// story:ID alone reads the story's articles by their story column
+		// (and the first one by its ID).
+		d := facts[storyDrive]
+		m.from, m.key, m.id = "FROM articles a", "a.dkey", "a.id"
+		m = m.and("(a.story = ? OR a.id = ?) AND a.facts_rules != ''", d.story, d.story)
+		facts = append(facts[:storyDrive:storyDrive], facts[storyDrive+1:]...)
 	case drive >= 0:
 		// country:PT alone walks that value's rows newest first.
 		d := facts[drive]
@@ -475,7 +485,7 @@ func (s *Store) compile(ctx context.Context, q query.Query) (matchSet, []string,
 		var cond string
 		var args []any
 		if c.story != 0 {
-			cond, args = "EXISTS (SELECT 1 FROM articles sa WHERE sa.dkey = "+m.key+" AND sa.story = ?)", []any{c.story}
+			cond, args = "EXISTS (SELECT 1 FROM articles sa WHERE sa.dkey = "+m.key+" AND coalesce(sa.story, sa.id) = ? AND sa.facts_rules != '')", []any{c.story}
 		} else {
 			// The fact table's key is (field, value, dkey): one probe.
 			cond, args = "EXISTS (SELECT 1 FROM article_facts x WHERE x.field = ? AND x.value = ? AND x.dkey = "+m.key+")", []any{c.field, c.value}

@@ -74,6 +74,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Facts/Filters", testFactsFilters},
 		{"Facts/EnrichQueue", testFactsEnrichQueue},
 		{"Facts/Counts", testFactsCounts},
+		{"Facts/WithSave", testFactsWithSave},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
