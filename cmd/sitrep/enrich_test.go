@@ -114,7 +114,7 @@ func TestEnrichUserRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := mustSitrep(t, "enrich", "--db", db, "--orgs", file)
-	if !regexp.MustCompile(`^20 articles enriched with rules 1\+[0-9a-f]{10} `).MatchString(out) {
+	if !regexp.MustCompile(`^20 articles enriched with rules 2\.[0-9a-f]{8}\+[0-9a-f]{10} `).MatchString(out) {
 		t.Errorf("enrich with a user file: %q, want all 20 again under new rules", out)
 	}
 	if orgs := records(t, mustSitrep(t, "export", "--db", db))[cyberTitle].Orgs; !hasOrg(orgs, "Uppsala Security") {

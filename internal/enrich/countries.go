@@ -2,6 +2,7 @@ package enrich
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/sitrep/sitrep/internal/model"
@@ -52,9 +53,6 @@ func (r *Rules) findPlaces(ss []sentence) []placeHit {
 					continue
 				}
 			}
-			// A lower-case or sentence-initial demonym of one letter or a
-			// city inside a longer capitalised name ("Paris Agreement") is
-			// still a mention of the place: the name is about that place.
 			if strings.Contains(p.flags, "ambiguous") {
 				maybe = append(maybe, h)
 				continue
@@ -76,6 +74,13 @@ func (r *Rules) findPlaces(ss []sentence) []placeHit {
 			hits = append(hits, h)
 		}
 	}
+	// In text order again: the first mention names the country.
+	slices.SortStableFunc(hits, func(a, b placeHit) int {
+		if a.sent != b.sent {
+			return a.sent - b.sent
+		}
+		return a.tok - b.tok
+	})
 	return hits
 }
 

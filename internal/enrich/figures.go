@@ -33,6 +33,7 @@ type numTok struct {
 // quantity only with a unit ("6kg") or a scale ("2.15M"): not "2nd".
 func parseNumbers(text string, toks []token, currencies map[string]bool) []numTok {
 	var out []numTok
+	lastEnd := 0 // quantities never overlap: "5 EUR 10" is 5 euros, then 10
 	adjacent := func(i int) bool { return toks[i-1].end == toks[i].start }
 	// spaced: one space (or no-break space) between tokens i-1 and i.
 	spaced := func(i int) bool {
@@ -144,7 +145,7 @@ func parseNumbers(text string, toks []token, currencies map[string]bool) []numTo
 			}
 		}
 		// A currency before: "EUR 5,000", "€5", "US$ 40", "A$3".
-		if k > 0 && (adjacent(k) || spaced(k)) {
+		if k > 0 && (adjacent(k) || spaced(k)) && toks[k-1].start >= lastEnd {
 			p := toks[k-1]
 			switch {
 			case p.s == "€":
@@ -189,7 +190,9 @@ func parseNumbers(text string, toks []token, currencies map[string]bool) []numTo
 			}
 			n.value = v
 		}
-		n.value = float64(int64(n.value*scale*100+0.5)) / 100
+		n.start = max(n.start, lastEnd)
+		n.value = math.Round(n.value*scale*100) / 100
+		lastEnd = n.end
 		out = append(out, n)
 		// Tokens of this quantity are not candidates again.
 		for k+1 < len(toks) && toks[k+1].start < n.end {
@@ -255,8 +258,9 @@ var (
 	// ("arrested with more than 32kg of cocaine", "a haul of"); not when
 	// it only tells of their import or smuggling, which the court may still
 	// be judging.
-	goodsCtxRe     = regexp.MustCompile(`(?i)\b(discover|uncover|detect|stopped|haul|stash|contain|arrested with|caught with|found with)`)
+	goodsCtxRe     = regexp.MustCompile(`(?i)\b(discover\w*|uncover\w*|detect\w*|stopped|hauls?|stash\w*|contain\w*|arrested with|caught with|found with)\b`)
 	arrestOfRe     = regexp.MustCompile(`\b(arrest|arrests|arrested|arresting|detention|detained|detaining|apprehension|apprehended)\s+(of\s+)?(the\s+)?((more than|over|some|about|around|almost|nearly|approximately|at least|up to|an estimated)\s+)?$`)
+	cryptoRe       = regexp.MustCompile(`(?i)\b(virtual assets?|crypto\w*|bitcoins?|digital assets?)`)
 	cashRe         = regexp.MustCompile(`(?i)\b(cash|bank accounts?|money|funds|currency|banknotes|assets)\b`)
 	inspectRe      = regexp.MustCompile(`(?i)\b(inspect|checked|screened|examin|tested|analys|analyz|searched)`)
 	partsRe        = regexp.MustCompile(`(?i)\b(including|included|of whom|of which|among them|among those)\b[^.;]*$`)
@@ -274,7 +278,7 @@ var (
 	partVerbs      = regexp.MustCompile(`(?i)\b(participat|took part|taking part|take part)`)
 	notPartRe      = regexp.MustCompile(`(?i)\b(member|connected|database|access|visited|in total|worldwide network|and territories)`)
 	rateRe         = regexp.MustCompile(`(?i)^[^.;]{0,60}\b(every|each|a|per) (day|week|month|year|hour|minute)\b|^[^.;]{0,60}\b(daily|weekly|annually|yearly)\b`)
-	intentRe       = regexp.MustCompile(`(?i)\b(to|help|helping|seek|seeking|hope|aim|aims|efforts to) (identify|locate|arrest|rescue|trace)\s+(the\s+)?$`)
+	intentRe       = regexp.MustCompile(`(?i)\b(to|help|helping|seek|seeking|hope|aim|aims|efforts to) (identify|locate|arrest|rescue|trace|recover|seize|freeze|confiscate)\s+(the\s+)?$`)
 )
 
 var personNouns = map[string]bool{"suspects": true, "suspect": true, "people": true, "persons": true, "person": true,
@@ -285,6 +289,11 @@ var personNouns = map[string]bool{"suspects": true, "suspect": true, "people": t
 	"abusers": true, "male": true, "female": true, "man": true, "woman": true,
 	"males": true, "females": true, "juveniles": true, "adults": true, "youths": true, "teenagers": true, "hackers": true, "fraudsters": true, "scammers": true, "members of": true,
 	"arrests": true, "arrested": true, "targets": true, "operatives": true, "accomplices": true, "drivers": true}
+
+var (
+	countryNouns = map[string]bool{"countries": true, "nations": true, "states": true, "allies": true}
+	accountNouns = map[string]bool{"accounts": true}
+)
 
 var victimNouns = map[string]bool{"victims": true, "victim": true, "children": true, "child": true, "minors": true,
 	"girls": true, "boys": true, "youngsters": true, "teenagers": true, "infants": true}
@@ -324,9 +333,6 @@ var goodsUnits = map[string]string{"kg": "kg", "kgs": "kg", "kilograms": "kg", "
 	"sticks": "sticks", "crates": "crates", "pallets": "pallets", "medicines": "medicines", "presses": "presses", "ounces": "ounces",
 	"oz": "ounces", "kilogram": "kg", "gallons": "gallons", "barrels": "barrels", "ammunition": "rounds of ammunition"}
 
-// findFigures finds typed quantities in the body, then in the title (a
-// title figure that repeats a body figure is kept once, with the body's
-// sentence).
 // figHit is a figure with where it was found.
 type figHit struct {
 	model.Figure
@@ -358,8 +364,12 @@ func mayRate(after string) bool {
 }
 
 func mayIntent(near string) bool {
-	return strings.Contains(near, "identify") || strings.Contains(near, "locate") || strings.Contains(near, "arrest") ||
-		strings.Contains(near, "rescue") || strings.Contains(near, "trace")
+	for _, w := range []string{"identify", "locate", "arrest", "rescue", "trace", "recover", "seize", "freeze", "confiscate"} {
+		if strings.Contains(near, w) {
+			return true
+		}
+	}
+	return false
 }
 
 func mayParts(s string) bool {
@@ -375,6 +385,9 @@ var agedRe = regexp.MustCompile(`\b(aged|ages|age)\s+(\d+\s*(,|and|&)\s*)*$`)
 
 var ageRe = regexp.MustCompile(`^(-| )?years?(-| )old\b|^-year\b`)
 
+// findFigures finds typed quantities in the body, then in the title (a
+// title figure that repeats a body figure is kept once, with the body's
+// sentence).
 func (r *Rules) findFigures(ss []sentence) []figHit {
 	var out []figHit
 	seen := map[string]bool{}
@@ -427,7 +440,8 @@ func (r *Rules) findFigures(ss []sentence) []figHit {
 				nextStart = max(nums[ni+1].start, n.end)
 			}
 			prevEnd = min(prevEnd, n.start)
-			figs := classify(s.text, n, prevEnd, nextStart, figCtx{prevFig: prevFig, seizing: listSeizing})
+			figs := classify(s.text, n, prevEnd, nextStart, figCtx{prevFig: prevFig, seizing: listSeizing,
+				partsList: partsListed(s.text, n.start)})
 			prevFig = len(figs) > 0
 			for _, f := range figs {
 				// "more than 33,000 victims and 14,900 offenders": the
@@ -454,14 +468,15 @@ func (r *Rules) findFigures(ss []sentence) []figHit {
 	return out
 }
 
-// classify decides what a quantity counts, from the words around it: up to
-// the previous and the next quantity in the sentence.
 // figCtx is what the sentences before tell a quantity.
 type figCtx struct {
-	prevFig bool // the quantity before it in the sentence is a figure
-	seizing bool // it is an item of a list of what was seized
+	prevFig   bool // the quantity before it in the sentence is a figure
+	seizing   bool // it is an item of a list of what was seized
+	partsList bool // its sentence lists the parts of a total ("Part of that total included: …")
 }
 
+// classify decides what a quantity counts, from the words around it: up to
+// the previous and the next quantity in the sentence.
 func classify(text string, n numTok, prevEnd, nextStart int, ctx figCtx) []model.Figure {
 	f, ok := classifyOne(text, n, prevEnd, nextStart, ctx)
 	if !ok {
@@ -478,9 +493,6 @@ func classify(text string, n numTok, prevEnd, nextStart int, ctx figCtx) []model
 
 var identArrestRe = regexp.MustCompile(`identif(ied|ication) and (arrest(ed)?|detained|detention)( of)?( the)?\s*$`)
 
-// repeats reports a title figure that restates a body figure: the same
-// kind and unit and a value within a quarter ("more than EUR 2 million"
-// for "EUR 2.15M").
 // restates reports a measure stated again more precisely or rounded:
 // "157kg", then "a total of 156.8kg".
 func restates(figs []figHit, f model.Figure) bool {
@@ -495,6 +507,9 @@ func restates(figs []figHit, f model.Figure) bool {
 	return false
 }
 
+// repeats reports a title figure that restates a body figure: the same
+// kind and unit and a value within a quarter ("more than EUR 2 million"
+// for "EUR 2.15M").
 func repeats(figs []figHit, f model.Figure) bool {
 	for _, g := range figs {
 		if g.Unit == f.Unit && g.Value >= f.Value*0.75 && g.Value <= f.Value*1.25 && (g.Kind == f.Kind || f.Unit != "" && g.Value == f.Value) {
@@ -506,7 +521,9 @@ func repeats(figs []figHit, f model.Figure) bool {
 
 func classifyOne(text string, n numTok, prevEnd, nextStart int, ctx figCtx) (model.Figure, bool) {
 	f := model.Figure{Value: n.value}
-	beforeAll := text[:n.start]
+	// Only the words just before a quantity bear on it: look back a
+	// bounded way, so a long sentence of numbers costs no more per number.
+	beforeAll := text[max(0, n.start-240):n.start]
 	before := strings.ToLower(text[prevEnd:n.start])
 	after := strings.ToLower(text[n.end:nextStart])
 	afterWords := strings.Fields(punctSpacer.Replace(after))
@@ -535,7 +552,7 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, ctx figCtx) (mod
 		rest := strings.ToLower(text[n.end:min(len(text), n.end+140)])
 		// Of people ("of the 65 individuals"), not of arrests ("6 of
 		// these arrests" is a part).
-		of := strings.Fields(after[len(m):])
+		of := strings.Fields(strings.ToLower(text[n.end+len(m) : min(len(text), n.end+len(m)+60)]))
 		people := false
 		for _, w := range of[:min(len(of), 3)] {
 			if w = strings.Trim(w, ",.;"); personNouns[w] && w != "arrests" && w != "arrested" {
@@ -565,8 +582,8 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, ctx figCtx) (mod
 	}
 	// Parts of a stated total are not figures of their own: "34 arrests,
 	// including 12 for …", "Part of that total included: £300,000 …".
-	if mayParts(lb) {
-		if m := partsRe.FindString(near); m != "" && ctx.prevFig && len(lb)-len(m) >= prevEnd && !verbRe.MatchString(m[len(strings.Fields(m)[0]):]) || listPartsRe.MatchString(lb) {
+	if mayParts(lb) || ctx.partsList {
+		if m := partsRe.FindString(near); m != "" && ctx.prevFig && n.start-len(m) >= prevEnd && !verbRe.MatchString(m[len(strings.Fields(m)[0]):]) || ctx.partsList {
 			return f, false
 		}
 	}
@@ -607,7 +624,11 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, ctx figCtx) (mod
 		f.Unit = n.currency
 		f.Kind = model.FigMoneySeized
 		if worthAfter.MatchString(after) || ofGoods(after) {
-			f.Kind = model.FigGoodsSeized // "£630,000 worth of drugs", "$28 million of cocaine"
+			// "£630,000 worth of drugs", "$28 million of cocaine"; but
+			// "USD 129,975,440 worth of virtual assets" is money.
+			if !cashRe.MatchString(after[:min(len(after), 50)]) && !cryptoRe.MatchString(after[:min(len(after), 50)]) {
+				f.Kind = model.FigGoodsSeized
+			}
 			return f, true
 		}
 		// A value of drugs or goods is a goods seizure, unless the seized
@@ -630,6 +651,16 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, ctx figCtx) (mod
 			f.Kind = model.FigGoodsSeized
 		}
 		return f, true
+	}
+
+	// "executed 14 arrest warrants".
+	if len(afterWords) > 1 && afterWords[0] == "arrest" && strings.HasPrefix(afterWords[1], "warrant") && strings.Contains(near, "execut") {
+		f.Kind = model.FigArrests
+		return f, true
+	}
+	// "the 14 Victim Identification Task Force" numbers an event.
+	if eventNumber(text[n.end:]) {
+		return f, false
 	}
 
 	// "the arrest of approximately 88 alleged child predators".
@@ -669,7 +700,7 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, ctx figCtx) (mod
 	}
 
 	// Countries taking part.
-	if w, i := first(map[string]bool{"countries": true, "nations": true, "states": true, "allies": true}, 3); i >= 0 {
+	if w, i := first(countryNouns, 3); i >= 0 {
 		pre := strings.Join(afterWords[:i], " ")
 		if w != "states" || strings.Contains(pre, "member") {
 			member := strings.Contains(pre, "member") && !partVerbs.MatchString(pre+" "+after)
@@ -683,7 +714,7 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, ctx figCtx) (mod
 	}
 
 	// Bank accounts blocked.
-	if _, i := first(map[string]bool{"accounts": true}, 4); i >= 0 && seizeRe.MatchString(clause) {
+	if _, i := first(accountNouns, 4); i >= 0 && seizeRe.MatchString(clause) {
 		if strings.Contains(strings.Join(afterWords[:i], " "), "bank") || strings.Contains(after, "bank account") {
 			f.Kind = model.FigAccountsBlocked
 			return f, true
@@ -696,8 +727,11 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, ctx figCtx) (mod
 		return f, true
 	}
 
-	// Victims identified or safeguarded.
-	if _, i := first(victimNouns, 4); i >= 0 && rescueRe.MatchString(clause) {
+	// Victims identified or safeguarded: victims the number counts, not
+	// "68 million media files containing child abuse material".
+	if _, i := first(victimNouns, 3); i >= 0 && !slices.ContainsFunc(afterWords[:i], func(w string) bool {
+		return w == "containing" || w == "of" || w == "with" || w == "files" || w == "images" || w == "videos"
+	}) && rescueRe.MatchString(clause) {
 		f.Kind = model.FigVictimsIdentified
 		return f, true
 	}
@@ -743,7 +777,7 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, ctx figCtx) (mod
 				f.Kind = model.FigSuspectsIdentified
 				return f, true
 			}
-		case arrestRe.MatchString(tail) || arrestRe.MatchString(head):
+		case arrestRe.MatchString(tail) || arrestOfRe.MatchString(head):
 			f.Kind = model.FigArrests
 			return f, true
 		}
@@ -796,6 +830,24 @@ var unitAdjectives = map[string]bool{"fake": true, "illicit": true, "illegal": t
 	"potentially": true, "dangerous": true, "different": true, "suspected": true, "other": true, "additional": true,
 	"unlicensed": true, "falsified": true, "stolen": true, "smuggled": true, "seized": true, "more": true}
 
+// eventNumber reports a number that begins an event's name: "14 Victim
+// Identification Task Force", "3rd Annual Conference".
+func eventNumber(after string) bool {
+	toks := tokenize(after[:min(len(after), 80)])
+	upper := 0
+	for _, t := range toks[:min(len(toks), 6)] {
+		if !t.word || !t.upper() {
+			return false
+		}
+		upper++
+		switch t.s {
+		case "Force", "Taskforce", "Conference", "Summit", "Meeting", "Forum", "Congress", "Symposium", "Workshop":
+			return upper >= 2
+		}
+	}
+	return false
+}
+
 // lastMatch is where re last matches in s, -1 if nowhere.
 func lastMatch(re *regexp.Regexp, s string) int {
 	m := re.FindAllStringIndex(s, -1)
@@ -820,6 +872,20 @@ func stripQualifier(s string) string {
 func lastField(s string) string {
 	s = strings.TrimSpace(s)
 	return s[strings.LastIndexAny(s, " \n")+1:]
+}
+
+// partsListed reports a quantity after a sentence's announcement that it
+// lists the parts of a total: "Part of that total included: …", "Of the
+// arrests, 13 …".
+func partsListed(text string, at int) bool {
+	head := strings.ToLower(text[:min(len(text), 60)])
+	if strings.HasPrefix(head, "of the ") || strings.HasPrefix(head, "of these ") || strings.HasPrefix(head, "of those ") {
+		return listPartsRe.MatchString(head)
+	}
+	if i := strings.Index(strings.ToLower(text[:at]), "total"); i >= 0 || strings.Contains(text[:at], ":") {
+		return listPartsRe.MatchString(strings.ToLower(text[:at]))
+	}
+	return false
 }
 
 // isListLine reports a line that is an item of a list: short, ending in

@@ -3,6 +3,8 @@ package enrich
 import (
 	"strconv"
 	"testing"
+
+	"github.com/sitrep/sitrep/internal/model"
 )
 
 func TestParseNumbers(t *testing.T) {
@@ -109,3 +111,20 @@ func trimFloat(v float64) string {
 
 func itoa(n int64) string   { return strconv.FormatInt(n, 10) }
 func ftoa(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
+
+// TestNumbersDoNotOverlap: a currency between two numbers belongs to one.
+func TestNumbersDoNotOverlap(t *testing.T) {
+	rules, err := Load(Files{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, text := range []string{"Police seized 5 EUR 10 times.", "a fine of 300 EUR 500 and US$ 3 US$ 4", "four (4) (4) €€5 5"} {
+		nums := parseNumbers(text, tokenize(text), rules.currencies)
+		for i := 1; i < len(nums); i++ {
+			if nums[i].start < nums[i-1].end {
+				t.Errorf("%q: %+v overlaps %+v", text, nums[i], nums[i-1])
+			}
+		}
+		rules.Enrich(Input{Title: text, Blocks: model.ParseText(text + "\n\n" + text)})
+	}
+}

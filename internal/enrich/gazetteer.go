@@ -1,6 +1,9 @@
 package enrich
 
-import "sort"
+import (
+	"slices"
+	"sort"
+)
 
 // gazetteer finds known phrases in token sequences, longest first. Matching
 // is on whole tokens and case-sensitive: names are proper nouns, and
@@ -34,7 +37,7 @@ func (g *gazetteer[T]) add(phrase string, val T) {
 	}
 	list := g.byFirst[toks[0]]
 	for _, e := range list {
-		if equalStrings(e.toks, toks) {
+		if slices.Equal(e.toks, toks) {
 			return
 		}
 	}
@@ -98,16 +101,4 @@ func (g *gazetteer[T]) at(toks []token, i int) (match[T], bool) {
 		}
 	}
 	return match[T]{}, false
-}
-
-func equalStrings(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

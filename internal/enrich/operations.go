@@ -3,6 +3,7 @@ package enrich
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -17,10 +18,10 @@ type opHit struct {
 	start, end int
 }
 
-var opKindWords = map[string]bool{"operation": true, "operations": true, "campaign": true, "project": true,
+var opKindWords = map[string]bool{"operation": true, "operations": true, "campaign": true, "project": true, "mission": true,
 	"programme": true, "program": true, "initiative": true, "exercise": true, "taskforce": true}
 
-var opHeadWords = map[string]bool{"Operation": true, "Project": true, "Exercise": true, "Campaign": true,
+var opHeadWords = map[string]bool{"Operation": true, "Project": true, "Exercise": true, "Campaign": true, "Action": true,
 	"Programme": true, "Program": true, "Taskforce": true, "Initiative": false}
 
 var ordinals = map[string]bool{"first": true, "second": true, "third": true, "fourth": true, "fifth": true,
@@ -70,6 +71,10 @@ func (r *Rules) findOperations(ss []sentence, orgHits []orgHit, places []placeHi
 		for i := 0; i < len(toks); i++ {
 			t := toks[i]
 			// "Operation Jackal", "Exercise Steadfast Defender 2024".
+			// "Action Danube", not "Action Day".
+			if t.s == "Action" && (i+1 >= len(toks) || toks[i+1].s == "Day" || toks[i+1].s == "Days" || toks[i+1].s == "Plan") {
+				continue
+			}
 			if opHeadWords[t.s] && t.s != "Initiative" || (t.s == "operation" || t.s == "codenamed" || t.s == "dubbed") {
 				j := i + 1
 				quoted := false
@@ -98,6 +103,8 @@ func (r *Rules) findOperations(ss []sentence, orgHits []orgHit, places []placeHi
 					} else {
 						if t.s == "operation" {
 							add(si, j, k)
+						} else if i > 0 && (toks[i-1].s == "Joint" || toks[i-1].s == "Coordinated") {
+							add(si, i-1, k) // "Joint Operation Terra"
 						} else {
 							add(si, i, k)
 						}
@@ -138,7 +145,14 @@ func (r *Rules) findOperations(ss []sentence, orgHits []orgHit, places []placeHi
 		// African Union", "National Victim Identification Taskforce".
 		for _, run := range capRuns(toks) {
 			start, end := trimRun(toks, run[0], run[1])
-			if start >= end || toks[start].s == "Operation" || opHeadWords[toks[start].s] {
+			// "NATO's Air Policing mission" is the mission.
+			for k := start; k+2 < end; k++ {
+				if toks[k+1].s == "'" && toks[k+2].s == "s" {
+					start = k + 3
+					break
+				}
+			}
+			if start >= end || opHeadWords[toks[start].s] || slices.ContainsFunc(toks[start:end], func(t token) bool { return t.s == "Operation" }) {
 				continue
 			}
 			// Not an organisation's operation ("a joint GNDOCB and Revenue
@@ -169,8 +183,15 @@ func (r *Rules) findOperations(ss []sentence, orgHits []orgHit, places []placeHi
 			// A task force is a standing unit, unless it is a numbered
 			// event ("the third National Victim Identification
 			// Taskforce").
-			if hasHead && toks[end-1].s == "Taskforce" && !(start > 0 && ordinals[strings.ToLower(toks[start-1].s)]) {
-				hasHead = false
+			taskForce := toks[end-1].s == "Taskforce" || end-start >= 2 && toks[end-2].s == "Task" && toks[end-1].s == "Force"
+			if hasHead && taskForce {
+				switch {
+				case start > 0 && toks[start-1].digit():
+					start-- // "the 14 Victim Identification Task Force"
+				case start > 0 && ordinals[strings.ToLower(toks[start-1].s)]:
+				default:
+					hasHead = false
+				}
 			}
 			if hasHead || followed {
 				// "INTERPOL's Support Programme …" is the programme.
@@ -234,10 +255,7 @@ func (r *Rules) operations(ss []sentence, hits []opHit, orgHits []orgHit, publis
 		idx[key] = len(out)
 		out = append(out, model.Operation{Name: h.name, Sentence: clip(ss[h.sent].text)})
 	}
-	year := published.Year()
-	if published.IsZero() {
-		year = time.Now().Year()
-	}
+	year := published.Year() // Enrich's caller dates undated articles; year 1 finds nothing
 	lead := articleAgency(ss, orgHits)
 	for i := range out {
 		op := &out[i]
@@ -245,7 +263,8 @@ func (r *Rules) operations(ss []sentence, hits []opHit, orgHits []orgHit, publis
 		if m := trailingYear.FindStringSubmatch(op.Name); m != nil {
 			op.Period = m[1]
 		}
-		for _, si := range sentsOf[key] {
+		// The first mentions say who leads it and when, if anything does.
+		for _, si := range sentsOf[key][:min(len(sentsOf[key]), 20)] {
 			if op.Agency == "" {
 				op.Agency = agencyIn(ss[si], orgHits, si)
 			}
@@ -348,6 +367,16 @@ var (
 	inMonth    = regexp.MustCompile(`(?:[Ii]n|[Dd]uring|[Tt]hroughout)\s+` + monthRe + `(?:\s+((?:19|20)\d\d))?`)
 )
 
+// isoRange writes a period of two days, if both exist and come in order.
+func isoRange(y1, m1, d1, y2, m2, d2 int) (string, bool) {
+	a := time.Date(y1, time.Month(m1), d1, 0, 0, 0, 0, time.UTC)
+	b := time.Date(y2, time.Month(m2), d2, 0, 0, 0, 0, time.UTC)
+	if a.Day() != d1 || b.Day() != d2 || b.Before(a) { // "31 February" rolls over
+		return "", false
+	}
+	return a.Format(time.DateOnly) + "/" + b.Format(time.DateOnly), true
+}
+
 // periodIn reads an operation's period from a sentence, in ISO form;
 // year is the article's year for dates that give none.
 func periodIn(text string, year int) string {
@@ -370,15 +399,23 @@ func periodIn(text string, year int) string {
 		d1, _ := strconv.Atoi(m[1])
 		d2, _ := strconv.Atoi(m[3])
 		yy := y(m[5])
-		return fmt.Sprintf("%04d-%02d-%02d/%04d-%02d-%02d", yy, m1, d1, yy, m2, d2)
+		// "from 28 December to 3 January 2024" starts the year before.
+		y1 := yy
+		if m1 > m2 {
+			y1--
+		}
+		if p, ok := isoRange(y1, m1, d1, yy, m2, d2); ok {
+			return p
+		}
+		return ""
 	}
 	if m := dashRange.FindStringSubmatch(text); m != nil {
 		mm := months[strings.ToLower(m[3])]
 		d1, _ := strconv.Atoi(m[1])
 		d2, _ := strconv.Atoi(m[2])
 		yy := y(m[4])
-		if d1 < d2 {
-			return fmt.Sprintf("%04d-%02d-%02d/%04d-%02d-%02d", yy, mm, d1, yy, mm, d2)
+		if p, ok := isoRange(yy, mm, d1, yy, mm, d2); ok && d1 < d2 {
+			return p
 		}
 	}
 	if m := monthRange.FindStringSubmatch(text); m != nil {

@@ -47,7 +47,7 @@ var notNameStart = map[string]bool{"The": true, "A": true, "An": true, "In": tru
 	"This": true, "These": true, "Its": true, "Their": true, "Our": true, "His": true, "Her": true,
 	"During": true, "Following": true, "After": true, "Before": true, "Since": true, "With": true,
 	"By": true, "For": true, "From": true, "As": true, "Under": true, "Between": true, "Today": true,
-	"Both": true, "All": true, "Through": true, "When": true, "While": true, "Other": true, "Some": true}
+	"Both": true, "All": true, "Through": true, "Throughout": true, "When": true, "While": true, "Other": true, "Some": true}
 
 // findOrgs lists organisation mentions: names and aliases from the list
 // (a weak alias only when the article also names the organisation in

@@ -1,6 +1,10 @@
 package enrich
 
-import "github.com/sitrep/sitrep/internal/model"
+import (
+	"regexp"
+
+	"github.com/sitrep/sitrep/internal/model"
+)
 
 // roleWords make up office holders' roles ("Deputy Secretary General",
 // "Head of Cybercrime", "Chief of the General Staff").
@@ -44,7 +48,8 @@ var ranks = map[string]bool{
 	"Maj": true, "Capt": true, "Cpt": true, "Sgt": true, "Adm": true, "Cmdr": true, "Brig": true,
 	"Colonel": true, "Major": true, "Captain": true, "Lieutenant": true, "Sergeant": true, "Admiral": true,
 	"Brigadier": true, "Marshal": true, "Rear": true, "Air": true, "Gen.": true, "Hon": true,
-	"Honourable": true, "Honorable": true, "H.E.": true, "Excellency": true, "Rt": true, "Judge": true,
+	"Honourable": true, "Honorable": true, "Datuk": true, "Dato": true, "Datin": true, "Seri": true, "Sri": true,
+	"Tan": true, "Sheikh": true, "Shaikh": true, "H.E.": true, "Excellency": true, "Rt": true, "Judge": true,
 	"Justice": true, "Amb": true, "Supt": true, "Det": true, "Cpl": true, "Pvt": true, "Navy": true,
 	"Army": true, "Sen": true, "Rep": true, "Gov": true, "Insp": true, "Cdr": true, "Commodore": true,
 }
@@ -92,7 +97,8 @@ var notNameWords = map[string]bool{
 	"Relations": true, "Integration": true, "Enforcement": true, "Most": true, "Wanted": true,
 	"Fugitives": true, "Fugitive": true,
 	// Plural roles start lists of office holders, not names.
-	"Policing": true, "Defendants": true, "Extradited": true, "Sentenced": true, "Jailed": true, "Charged": true,
+	"Symposium": true, "Seminar": true, "Workshop": true, "Forum": true, "Course": true, "Training": true,
+	"Exercise": true, "Congress": true, "Policing": true, "Defendants": true, "Extradited": true, "Sentenced": true, "Jailed": true, "Charged": true,
 	"Attorneys": true, "Officers": true, "Agents": true, "Directors": true, "Ministers": true,
 	"Commissioners": true, "Prosecutors": true, "Judges": true, "Detectives": true, "Inspectors": true,
 }
@@ -128,10 +134,15 @@ func (r *Rules) nameRuns(s sentence, blocked []bool) []nameRun {
 		// A name does not follow "for", "of" or "the": "Assistant
 		// Secretary General for Public Diplomacy" ends in a role.
 		if i > 0 && (toks[i-1].s == "for" || toks[i-1].s == "of" || toks[i-1].s == "the") {
-			for i+1 < len(toks) && isNameTok(i+1) {
-				i++
+			j := i
+			for j+1 < len(toks) && (isNameTok(j+1) || toks[j+1].s == "-" && j+2 < len(toks) && toks[j+2].upper()) {
+				j++
 			}
-			continue
+			// "the extradition of Sebastien Vachon-Desjardins, 34,"
+			if !personContext(toks, j+1) {
+				i = j
+				continue
+			}
 		}
 		j, words := i, 0
 		for j < len(toks) {
@@ -192,10 +203,8 @@ func (r *Rules) findPeople(ss []sentence, places []placeHit, orgHits []orgHit, o
 		orgAt[i] = map[int]orgHit{}
 	}
 	for _, h := range places {
-		if h.kind != "city" || len(ss[h.sent].toks[h.tok].s) > 0 {
-			for k := h.tok; k < h.end; k++ {
-				blocked[h.sent][k] = true
-			}
+		for k := h.tok; k < h.end; k++ {
+			blocked[h.sent][k] = true
 		}
 	}
 	for _, h := range orgHits {
@@ -265,8 +274,9 @@ func (r *Rules) findPeople(ss []sentence, places []placeHit, orgHits []orgHit, o
 		}
 		later = append(later, pendingName{pending, si})
 		// Names listed with a person are persons: "Karen Marledis, Ferney
-		// Montes Restrepo and Ovidio Isaza Gomez were indicted".
-		if len(accepted[si]) > 0 {
+		// Montes Restrepo and Ovidio Isaza Gomez were indicted"; and so is
+		// a list of three or more names.
+		if len(accepted[si]) > 0 || longList(s.toks, runs) && personCue.MatchString(s.text) {
 			for _, nr := range pending {
 				if _, seen := idx[nr.name]; !seen && listedWith(s.toks, nr, runs) {
 					idx[nr.name] = len(out)
@@ -319,6 +329,21 @@ type pendingName struct {
 	sent int
 }
 
+// personCue marks a sentence whose list of names is of people: the
+// charged, the wanted, the sentenced.
+var personCue = regexp.MustCompile(`(?i)\b(charg|indict|sentenc|convict|arrest|defendant|accused|suspect|fugitive|wanted|along with|named|identified as|pleaded)`)
+
+// longList reports a list of three or more names in a sentence.
+func longList(toks []token, runs []nameRun) bool {
+	n := 0
+	for i := range runs {
+		if listedWith(toks, runs[i], runs) {
+			n++
+		}
+	}
+	return n >= 3
+}
+
 // personContext reports what only follows a person's name: an age
 // (", 45,", " (45)") or a verb of what people do in court and in the news.
 func personContext(toks []token, end int) bool {
@@ -329,11 +354,15 @@ func personContext(toks []token, end int) bool {
 	if end < len(toks) && personVerbs[toks[end].s] {
 		return true
 	}
+	// "X, a.k.a. “Pirata”"
+	if end+2 < len(toks) && toks[end].s == "," && toks[end+1].s == "a" && toks[end+2].s == "." {
+		return true
+	}
 	// An apposition: "Mark Lilley, one of Britain's most wanted", "Thomas
 	// Holden, wanted for murder".
 	if end+1 < len(toks) && toks[end].s == "," {
 		switch toks[end+1].s {
-		case "who", "whose", "aged", "age", "wanted":
+		case "who", "whose", "aged", "age", "wanted", "aka", "alias":
 			return true
 		case "one":
 			return end+2 < len(toks) && toks[end+2].s == "of"
@@ -477,6 +506,15 @@ func (r *Rules) roleAfter(s sentence, nameEnd int, orgAt map[int]orgHit, placeAt
 	if k < len(toks) && toks[k].s == "former" {
 		k++
 	}
+	// "Specialist Fraud Prosecutor": a role may open with other words.
+	if k < len(toks) && toks[k].upper() && !(roleWords[toks[k].s] || isRoleWord(toks[k].s)) {
+		for j := k + 1; j < len(toks) && j < k+4 && toks[j].upper(); j++ {
+			if roleCore[toks[j].s] {
+				k = j
+				break
+			}
+		}
+	}
 	if k >= len(toks) || !(roleWords[toks[k].s] || isRoleWord(toks[k].s)) {
 		return "", "", false
 	}
@@ -556,21 +594,26 @@ func (r *Rules) splitRole(s sentence, start, end int, orgAt map[int]orgHit, plac
 	return s.text[toks[start].start:toks[cut-1].end], org
 }
 
+// orgAtEnd is the organisation whose name ends at token j; the longest
+// when several do.
 func orgAtEnd(orgAt map[int]orgHit, j int) (orgHit, bool) {
-	for _, h := range orgAt {
-		if h.end-1 == j {
-			return h, true
+	best, ok := orgHit{}, false
+	for start := j; start >= 0 && j-start < 12; start-- {
+		if h, found := orgAt[start]; found && h.end-1 == j {
+			best, ok = h, true
 		}
 	}
-	return orgHit{}, false
+	return best, ok
 }
+
+// speech are the verbs that tell a person by what they say or do.
+var speech = map[string]bool{"said": true, "says": true, "stated": true, "added": true, "explained": true,
+	"noted": true, "stressed": true, "underlined": true, "emphasised": true, "emphasized": true,
+	"commented": true, "told": true, "welcomed": true, "thanked": true, "met": true, "visited": true}
 
 // saysNear reports a speech verb next to a name: "said Jens Stoltenberg",
 // "Jens Stoltenberg said".
 func saysNear(toks []token, start, end int) bool {
-	speech := map[string]bool{"said": true, "says": true, "stated": true, "added": true, "explained": true,
-		"noted": true, "stressed": true, "underlined": true, "emphasised": true, "emphasized": true,
-		"commented": true, "told": true, "welcomed": true, "thanked": true, "met": true, "visited": true}
 	if end < len(toks) && speech[toks[end].s] {
 		return true
 	}

@@ -15,10 +15,11 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// version is the built-in rules' version. Raise it whenever a rule or a
-// data file changes what Enrich returns, so `sitrep enrich` recomputes
-// facts made by older rules.
-const version = "1"
+// version is the Go rules' version: raise it whenever a change to the code
+// changes what Enrich returns, so that `sitrep enrich` recomputes facts made
+// by older rules. Changes to the data files change the version by
+// themselves (Rules.Version).
+const version = "2"
 
 //go:embed data/places.tsv data/orgs.yaml data/topics.yaml
 var dataFS embed.FS
@@ -36,6 +37,7 @@ type Rules struct {
 	// Topic terms by their first word, and single-word prefix terms
 	// ("botnet*") by their prefix.
 	termsByWord, termsByPrefix map[string][]term
+	maxPrefix                  int             // the longest prefix term, in bytes
 	currencies                 map[string]bool // ISO 4217 codes
 }
 
@@ -67,7 +69,7 @@ type Files struct {
 
 // Load compiles the built-in rules plus the user files. Errors name the
 // file and what was wrong in it.
-func Load(user Files) (*Rules, error) {
+func Load(files Files) (*Rules, error) {
 	r := &Rules{
 		places:      newGazetteer[place](),
 		countryName: map[string]string{},
@@ -81,7 +83,20 @@ func Load(user Files) (*Rules, error) {
 			r.currencies[a] = true
 		}
 	}
-	placesData, err := dataFS.ReadFile("data/places.tsv")
+	// The version names the Go rules (version) and, by their digest, the
+	// built-in data and the user's files: a change to any of them is new
+	// rules, and sitrep enrich redoes what older rules made.
+	builtin := sha256.New()
+	read := func(name string) ([]byte, error) {
+		b, err := dataFS.ReadFile("data/" + name)
+		if err != nil {
+			return nil, fmt.Errorf("built-in %s: %w", name, err)
+		}
+		fmt.Fprintf(builtin, "%s\x00%d\x00", name, len(b))
+		builtin.Write(b)
+		return b, nil
+	}
+	placesData, err := read("places.tsv")
 	if err != nil {
 		return nil, err
 	}
@@ -89,57 +104,52 @@ func Load(user Files) (*Rules, error) {
 		return nil, err
 	}
 	r.addModuleCountries()
-
-	h := sha256.New()
-	userData := func(name string) ([]byte, error) {
-		if name == "" {
-			return nil, nil
-		}
-		b, err := os.ReadFile(name)
-		if err != nil {
-			return nil, fmt.Errorf("enrichment rules: %w", err)
-		}
-		fmt.Fprintf(h, "%s\x00%d\x00", name, len(b))
-		h.Write(b)
-		return b, nil
+	orgData, err := read("orgs.yaml")
+	if err != nil {
+		return nil, err
 	}
-	orgData, _ := dataFS.ReadFile("data/orgs.yaml")
 	if err := r.loadOrgs("orgs.yaml (built in)", orgData); err != nil {
 		return nil, err
 	}
-	topicData, _ := dataFS.ReadFile("data/topics.yaml")
+	topicData, err := read("topics.yaml")
+	if err != nil {
+		return nil, err
+	}
 	if err := r.loadTopics("topics.yaml (built in)", topicData); err != nil {
 		return nil, err
 	}
+
+	user := sha256.New()
 	hasUser := false
-	if b, err := userData(user.Orgs); err != nil {
-		return nil, err
-	} else if b != nil {
+	for _, f := range []struct {
+		kind, name string
+		load       func(string, []byte) error
+	}{{"orgs", files.Orgs, r.loadOrgs}, {"topics", files.Topics, r.loadTopics}} {
+		if f.name == "" {
+			continue
+		}
+		b, err := os.ReadFile(f.name)
+		if err != nil {
+			return nil, err
+		}
+		// The content, not the path: the same file named two ways is the
+		// same rules.
+		fmt.Fprintf(user, "%s\x00%d\x00", f.kind, len(b))
+		user.Write(b)
 		hasUser = true
-		if err := r.loadOrgs(user.Orgs, b); err != nil {
+		if err := f.load(f.name, b); err != nil {
 			return nil, err
 		}
 	}
-	if b, err := userData(user.Topics); err != nil {
-		return nil, err
-	} else if b != nil {
-		hasUser = true
-		if err := r.loadTopics(user.Topics, b); err != nil {
-			return nil, err
-		}
-	}
-	r.version = version
+	r.version = version + "." + hex.EncodeToString(builtin.Sum(nil))[:8]
 	if hasUser {
-		r.version += "+" + hex.EncodeToString(h.Sum(nil))[:10]
+		r.version += "+" + hex.EncodeToString(user.Sum(nil))[:10]
 	}
 	return r, nil
 }
 
 // Version names these rules; facts store it (model.Facts.Rules).
 func (r *Rules) Version() string { return r.version }
-
-// CountryName is the English short name of an ISO code, "" if unknown.
-func (r *Rules) CountryName(code string) string { return r.countryName[strings.ToUpper(code)] }
 
 var isoCode = regexp.MustCompile(`^[A-Z]{2}$`)
 
@@ -208,10 +218,17 @@ func (r *Rules) loadOrgs(file string, data []byte) error {
 		if strings.TrimSpace(o.Name) == "" {
 			return fmt.Errorf("%s: organisation %d has no name", file, i+1)
 		}
-		if prev := r.orgNames[strings.ToLower(o.Name)]; prev != nil {
+		if prev := r.orgNames[strings.ToLower(o.Name)]; prev != nil && prev.unitOf == nil {
 			// A user entry for a known organisation extends it.
 			prev.Aliases = append(prev.Aliases, o.Aliases...)
 			prev.WeakAliases = append(prev.WeakAliases, o.WeakAliases...)
+			prev.Units = append(prev.Units, o.Units...)
+			if o.Kind != "" {
+				prev.Kind = o.Kind
+			}
+			if o.Country != "" {
+				prev.Country = o.Country
+			}
 			o = prev
 		}
 		r.orgNames[strings.ToLower(o.Name)] = o

@@ -85,7 +85,7 @@ func similarity(wa map[string]bool, b string) float64 {
 		return 0 // too short to tell
 	}
 	inter, nb := 0, 0
-	var seen [32]string // b's distinct words; titles are short
+	var seen [64]string // b's distinct words; titles are short
 	words := strings.FieldsFunc(strings.ToLower(b), func(r rune) bool { return !unicode.IsLetter(r) && !unicode.IsDigit(r) })
 next:
 	for _, w := range words {

@@ -195,9 +195,39 @@ func sentences(title string, blocks []model.Block) []sentence {
 	for bi, b := range blocks {
 		for _, line := range strings.Split(b.Text, "\n") {
 			for _, s := range splitSentences(line) {
-				out = append(out, sentence{text: s, para: bi, toks: tokenize(s)})
+				for _, part := range chunks(s, maxSentence) {
+					out = append(out, sentence{text: part, para: bi, toks: tokenize(part)})
+				}
 			}
 		}
+	}
+	return out
+}
+
+// maxSentence bounds a sentence, so that no rule's work grows with the
+// square of a run-on text (a table flattened into one line, a text in a
+// script without full stops).
+const maxSentence = 1200
+
+// chunks cuts s into pieces of at most max bytes, at spaces where it can.
+func chunks(s string, max int) []string {
+	var out []string
+	for len(s) > max {
+		cut := strings.LastIndexByte(s[:max], ' ')
+		if cut <= 0 {
+			cut = max
+			for cut > 0 && !isRuneStart(s[cut]) {
+				cut--
+			}
+			if cut == 0 {
+				cut = max
+			}
+		}
+		out = append(out, s[:cut])
+		s = strings.TrimLeft(s[cut:], " ")
+	}
+	if s != "" {
+		out = append(out, s)
 	}
 	return out
 }

@@ -101,6 +101,7 @@ func (r *Rules) addTerm(t term) {
 	}
 	if t.prefix && len(t.words) == 1 {
 		r.termsByPrefix[t.words[0]] = append(r.termsByPrefix[t.words[0]], t)
+		r.maxPrefix = max(r.maxPrefix, len(t.words[0]))
 		return
 	}
 	r.termsByWord[t.words[0]] = append(r.termsByWord[t.words[0]], t)
@@ -176,7 +177,7 @@ func (r *Rules) findTopics(ss []sentence, skip [][]bool) []model.Topic {
 			for _, t := range r.termsByWord[w] {
 				match(t, i)
 			}
-			for n := 1; n <= len(w); n++ {
+			for n := 1; n <= min(len(w), r.maxPrefix); n++ {
 				for _, t := range r.termsByPrefix[w[:n]] {
 					match(t, i)
 				}

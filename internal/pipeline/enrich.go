@@ -25,15 +25,30 @@ func NewEnricher(rules *enrich.Rules, st store.Store) *Enricher {
 
 // storyCandidates bounds the articles one story decision compares: the
 // closest in time, when a window holds more (a busy day of many sources).
-const storyCandidates = 300
+const storyCandidates = 120
 
-// Prepare finds an article's facts and its story: the story of the
-// earliest article before it (in date, then ID) that covers the same
-// event, else its own. id is the article's ID when it is stored, else 0;
-// an article not yet stored is dated by now when it has no date.
+// Prepare finds an article's facts and its story (see Facts and Story).
+// id is the article's ID when it is stored, else 0; an article not yet
+// stored is dated by now when it has no date.
 func (e *Enricher) Prepare(ctx context.Context, a model.Article, id int64, now time.Time) (store.Enrichment, error) {
-	facts := e.rules.Enrich(enrich.Input{Title: a.Title, Blocks: a.Blocks, Published: a.Published})
-	sig := enrich.Signature(a.Blocks)
+	en, key, err := e.Facts(a, now)
+	if err != nil {
+		return en, err
+	}
+	en.Story, err = e.Story(ctx, key, id)
+	return en, err
+}
+
+// Facts finds an article's facts and signature, and the key its story is
+// found by. It reads nothing: the pipeline runs it outside its locks.
+// Rules that panic on some text make an error, not a crash: the article is
+// stored without facts.
+func (e *Enricher) Facts(a model.Article, now time.Time) (en store.Enrichment, key enrich.StoryKey, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("enrichment rules failed on %q: %v", a.Title, r)
+		}
+	}()
 	date := a.Published
 	if date.IsZero() {
 		date = a.Fetched
@@ -41,27 +56,39 @@ func (e *Enricher) Prepare(ctx context.Context, a model.Article, id int64, now t
 	if date.IsZero() {
 		date = now
 	}
-	key := enrich.StoryKey{Title: a.Title, Date: date, Signature: sig}
-	for _, o := range facts.Operations {
+	en.Facts = e.rules.Enrich(enrich.Input{Title: a.Title, Blocks: a.Blocks, Published: date})
+	en.Signature = enrich.Signature(a.Blocks)
+	key = enrich.StoryKey{Title: a.Title, Date: date, Signature: en.Signature}
+	for _, o := range en.Facts.Operations {
 		key.Operations = append(key.Operations, o.Name)
 	}
-	var story int64
-	cands, err := e.store.StoryCandidates(ctx, store.StoryQuery{From: date.Add(-enrich.StoryWindow), To: date,
+	return en, key, nil
+}
+
+// Story is the story of the article of key: the story of the first
+// article before it that covers the same event, else its own (0). Before
+// means an earlier day, or the same day and a lower ID: the order sitrep
+// enrich walks, so that running it again decides alike; an article not yet
+// stored (id 0) comes after every stored one of its day.
+func (e *Enricher) Story(ctx context.Context, key enrich.StoryKey, id int64) (int64, error) {
+	date := key.Date
+	cands, err := e.store.StoryCandidates(ctx, store.StoryQuery{From: date.Add(-enrich.StoryWindow), To: date.Add(24 * time.Hour),
 		Operations: key.Operations, OpsFrom: date.Add(-enrich.OperationWindow), Limit: storyCandidates})
 	if err != nil {
-		return store.Enrichment{}, fmt.Errorf("story of %q: %w", a.Title, err)
+		return 0, fmt.Errorf("story of %q: %w", key.Title, err)
 	}
+	day := func(t time.Time) string { return t.UTC().Format(time.DateOnly) }
 	same := enrich.NewStoryMatcher(key)
 	for _, c := range cands {
-		if c.ID == id || c.Date.After(date) || id != 0 && c.Date.Equal(date) && c.ID > id {
+		before := day(c.Date) < day(date) || day(c.Date) == day(date) && (id == 0 || c.ID < id)
+		if c.ID == id || !before {
 			continue
 		}
 		if same.Match(enrich.StoryKey{Title: c.Title, Date: c.Date, Operations: c.Operations, Signature: c.Signature}) {
-			story = c.Story
-			break // candidates come oldest first
+			return c.Story, nil // candidates come oldest first
 		}
 	}
-	return store.Enrichment{Facts: facts, Story: story, Signature: sig}, nil
+	return 0, nil
 }
 
 // Article enriches one stored article.
@@ -84,10 +111,10 @@ type EnrichReport struct {
 }
 
 // Stored enriches the stored articles that need it: those never enriched
-// or enriched by other rules, or all of them. Oldest first, so that each
-// article's story sees the articles before it; running it twice changes
-// nothing the second time. An article that fails is reported and skipped;
-// a store that fails stops the run.
+// or enriched by other rules, or all of them. Oldest first (by day, then
+// ID), so that each article's story sees the articles before it; running
+// it twice changes nothing the second time. An article that fails is
+// reported and skipped; failing to list the articles stops the run.
 func (e *Enricher) Stored(ctx context.Context, all bool, progress func(done int, a model.Article, err error)) (EnrichReport, error) {
 	start := time.Now()
 	var rep EnrichReport

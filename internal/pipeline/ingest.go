@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sitrep/sitrep/internal/enrich"
 	"github.com/sitrep/sitrep/internal/extract"
 	"github.com/sitrep/sitrep/internal/fetch"
 	"github.com/sitrep/sitrep/internal/model"
@@ -92,24 +93,34 @@ func (p *Pipeline) ingest(ctx context.Context, src model.SourceState, e model.En
 	}
 
 	// The facts go into the store with the article, in one transaction.
+	// They are found outside the lock; the story inside it, so that two
+	// workers storing copies of one release put them in one story.
 	save := store.Save{Article: a, Feed: src.Name, Keys: keys}
+	var storyKey enrich.StoryKey
 	if p.cfg.Enricher != nil {
-		id := int64(0)
-		if found {
-			id = ref.ID
-		}
-		en, err := p.cfg.Enricher.Prepare(ctx, a, id, p.cfg.Now())
+		en, k, err := p.cfg.Enricher.Facts(a, p.cfg.Now())
 		if err != nil {
 			// Stored without facts; `sitrep enrich` catches up.
 			p.cfg.Log.Warn("enrichment failed; `sitrep enrich` will retry it", "article", key, "err", err)
 		} else {
-			save.Facts = &en
+			save.Facts, storyKey = &en, k
 		}
 	}
 
 	// Deciding the identity and saving are one step: two workers must not
 	// both find a shared canonical URL free and both take it.
 	p.saveMu.Lock()
+	if save.Facts != nil {
+		id := int64(0)
+		if found {
+			id = ref.ID
+		}
+		story, err := p.cfg.Enricher.Story(ctx, storyKey, id)
+		if err != nil {
+			p.cfg.Log.Warn("story grouping failed; `sitrep enrich --all` will redo it", "article", key, "err", err)
+		}
+		save.Facts.Story = story
+	}
 	if !found {
 		a.URL = key
 		for _, c := range []string{b.canonical, b.final} {

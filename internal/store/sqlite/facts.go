@@ -129,6 +129,13 @@ func (fw *factsWrite) write(ctx context.Context, tx *sql.Tx, id int64) error {
 	if err != nil {
 		return err
 	}
+	// An article that joins another story takes the articles of its own
+	// along: stories never chain.
+	if story != nil {
+		if _, err := tx.ExecContext(ctx, "UPDATE articles SET story = ? WHERE story = ?", story, id); err != nil {
+			return err
+		}
+	}
 	if _, err := tx.ExecContext(ctx, "DELETE FROM article_facts WHERE article_id = ?", id); err != nil {
 		return err
 	}
@@ -322,7 +329,7 @@ func (s *Store) StoryCandidates(ctx context.Context, q store.StoryQuery) ([]stor
 		args := append([]any{}, names...)
 		args = append(args, dkeyAt(q.OpsFrom), dkeyAt(q.To)+1<<idBits, q.Limit)
 		rows, err := s.query(ctx, `SELECT x.dkey, x.label FROM article_facts x WHERE x.field = 'operation'
-			AND x.value IN (`+placeholders(len(names))+`) AND x.dkey >= ? AND x.dkey < ? LIMIT ?`, args...)
+			AND x.value IN (`+placeholders(len(names))+`) AND x.dkey >= ? AND x.dkey < ? ORDER BY x.dkey DESC LIMIT ?`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("sqlite: %s: %w", what, err)
 		}
