@@ -150,7 +150,7 @@ func (r *Rules) widen(s sentence, start, end int) (string, int, int, bool) {
 	if orgHeads[toks[end-1].s] {
 		for k := start - 1; k >= 0 && start-k <= 2; k-- {
 			t := toks[k]
-			if !t.upper() || notNameStart[t.s] || k == 0 && !genericOrgWord[t.s] {
+			if !t.upper() || notNameStart[t.s] || roleWords[t.s] || k == 0 && !genericOrgWord[t.s] {
 				break
 			}
 			if _, ok := r.places.at(toks, k); ok {

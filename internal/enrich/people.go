@@ -56,7 +56,7 @@ var ranks = map[string]bool{
 
 var nameSuffixes = map[string]bool{"Jr": true, "Sr": true, "II": true, "III": true, "IV": true}
 
-var nameParticles = map[string]bool{"de": true, "van": true, "von": true, "der": true, "den": true,
+var nameParticles = map[string]bool{"de": true, "van": true, "von": true, "der": true, "den": true, "los": true, "las": true,
 	"da": true, "dos": true, "das": true, "do": true, "bin": true, "al": true, "le": true, "la": true,
 	"di": true, "du": true, "del": true, "ten": true, "ter": true, "y": true, "el": true, "ibn": true}
 
@@ -97,6 +97,8 @@ var notNameWords = map[string]bool{
 	"Relations": true, "Integration": true, "Enforcement": true, "Most": true, "Wanted": true,
 	"Fugitives": true, "Fugitive": true,
 	// Plural roles start lists of office holders, not names.
+	"Naval": true, "Combined": true, "Joint": true, "Allied": true, "Striking": true, "Maritime": true,
+	"Field": true, "Division": true, "Designation": true, "Kingpin": true, "Command": true,
 	"Symposium": true, "Seminar": true, "Workshop": true, "Forum": true, "Course": true, "Training": true,
 	"Exercise": true, "Congress": true, "Policing": true, "Defendants": true, "Extradited": true, "Sentenced": true, "Jailed": true, "Charged": true,
 	"Attorneys": true, "Officers": true, "Agents": true, "Directors": true, "Ministers": true,
@@ -120,6 +122,7 @@ type nameRun struct {
 func (r *Rules) nameRuns(s sentence, blocked []bool) []nameRun {
 	toks := s.toks
 	var out []nameRun
+	blockedOrg := func(k int) bool { return notNameWords[toks[k].s] || roleWords[toks[k].s] }
 	isNameTok := func(k int) bool {
 		t := toks[k]
 		if !t.upper() || blocked[k] || notNameWords[t.s] || roleWords[t.s] || ranks[t.s] || orgHeads[t.s] || unitHeads[t.s] || t.allCaps() && len(t.s) > 1 {
@@ -155,14 +158,29 @@ func (r *Rules) nameRuns(s sentence, blocked []bool) []nameRun {
 					j++
 				}
 				words++
-				// Hyphenated: "Grabar-Kitarović".
-				for j+1 < len(toks) && toks[j].s == "-" && toks[j].start == toks[j-1].end && toks[j+1].upper() {
+				// Hyphenated: "Grabar-Kitarović", "Choy Kin-cheung".
+				for j+1 < len(toks) && toks[j].s == "-" && toks[j].start == toks[j-1].end && toks[j+1].start == toks[j].end &&
+					(toks[j+1].upper() || toks[j+1].word && len(toks[j+1].s) <= 6 && !toks[j+1].digit()) {
 					j += 2
 				}
 				continue
-			case nameParticles[toks[j].s] && j > i && j+1 < len(toks) && isNameTok(j+1):
-				j++
+			case j > i && j+2 < len(toks) && isQuote(toks[j].s) && toks[j+1].upper() && isQuote(toks[j+2].s) && j+3 < len(toks) && isNameTok(j+3):
+				j += 3 // a nickname: Michael “Erik” Kurilla
 				continue
+			case j > i && toks[j-1].s == "." && j >= 2 && len(toks[j-2].s) == 1 && toks[j].upper() && !blockedOrg(j):
+				j++ // a surname that is also a place after an initial: Lisa O. Monaco
+				words++
+				continue
+			case nameParticles[toks[j].s] && j > i:
+				// "van der Berg", "Pérez de los Cobos": particles, then a name.
+				k := j
+				for k < len(toks) && nameParticles[toks[k].s] {
+					k++
+				}
+				if k < len(toks) && k-j <= 3 && isNameTok(k) {
+					j = k
+					continue
+				}
 			}
 			break
 		}
@@ -307,6 +325,8 @@ func (r *Rules) findPeople(ss []sentence, places []placeHit, orgHits []orgHit, o
 	}
 	return out
 }
+
+func isQuote(s string) bool { return s == "“" || s == "”" || s == "\"" || s == "'" }
 
 // titleCase reports a headline that capitalises most of its words.
 func titleCase(toks []token) bool {
