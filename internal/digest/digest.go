@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 
@@ -196,7 +197,7 @@ func more(n int) string {
 // FormatFigure writes one figure as a reader says it: "more than 200 bank
 // accounts blocked", "EUR 2,150,000 seized (Operation Jackal)".
 func FormatFigure(x model.Figure) string {
-	n := groupThousands(x.Value)
+	n := FormatNumber(x.Value)
 	var s string
 	switch x.Kind {
 	case model.FigMoneySeized:
@@ -235,11 +236,17 @@ func FormatFigure(x model.Figure) string {
 	return s
 }
 
-// groupThousands writes 2150000 as "2,150,000" and 5.74 as "5.74".
-func groupThousands(v float64) string {
-	s := strconv.FormatFloat(v, 'f', -1, 64)
+// FormatNumber writes 2150000 as "2,150,000" and 5.744 as "5.74": a figure
+// as the digest and the web pages show it.
+func FormatNumber(v float64) string {
+	s := strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
+	sign := ""
+	if rest, ok := strings.CutPrefix(s, "-"); ok {
+		sign, s = "-", rest
+	}
 	whole, frac, _ := strings.Cut(s, ".")
 	var b strings.Builder
+	b.WriteString(sign)
 	for i, r := range whole {
 		if i > 0 && (len(whole)-i)%3 == 0 {
 			b.WriteByte(',')

@@ -4,13 +4,12 @@ import (
 	"bytes"
 	"html"
 	"html/template"
-	"math"
 	"net/http"
 	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
+	"github.com/sitrep/sitrep/internal/digest"
 	"github.com/sitrep/sitrep/internal/model"
 	"github.com/sitrep/sitrep/internal/store"
 )
@@ -48,28 +47,8 @@ func (s *Server) funcs() template.FuncMap {
 	}
 }
 
-// groupNumber writes 2150000 as "2,150,000" and 5.744 as "5.74", as the
-// digest writes figures.
-func groupNumber(v float64) string {
-	s := strconv.FormatFloat(math.Round(v*100)/100, 'f', -1, 64)
-	sign := ""
-	if strings.HasPrefix(s, "-") {
-		sign, s = "-", s[1:]
-	}
-	whole, frac, _ := strings.Cut(s, ".")
-	var b strings.Builder
-	b.WriteString(sign)
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if frac != "" {
-		b.WriteString("." + frac)
-	}
-	return b.String()
-}
+// groupNumber writes a figure as the digest does: "2,150,000".
+func groupNumber(v float64) string { return digest.FormatNumber(v) }
 
 // marked escapes text that carries the store's highlight markers and turns
 // the markers into <mark>: the only markup that reaches the page.
