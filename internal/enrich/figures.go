@@ -87,6 +87,9 @@ func parseNumbers(text string, toks []token, currencies map[string]bool) []numTo
 				n.end = toks[j+1].start + len(d)
 				j += 2
 			}
+		case (lower == "a" || lower == "an") && k+1 < len(toks) && aUnit[strings.ToLower(toks[k+1].s)]:
+			// "more than a tonne of methamphetamine", "a million euros".
+			n.word, n.value, n.end = true, 1, t.end
 		case t.word && wordNumbers[lower] > 0:
 			n.word = true
 			n.value = wordNumbers[lower]
@@ -216,6 +219,10 @@ func ofGoods(after string) bool {
 // dollarPrefixes name the dollar of "US$", "A$", "S$", "HK$"...
 var dollarPrefixes = map[string]string{"US": "USD", "A": "AUD", "AU": "AUD", "S": "SGD", "HK": "HKD",
 	"NZ": "NZD", "C": "CAD", "CA": "CAD", "NT": "TWD"}
+
+// aUnit are the words "a" counts one of: "a tonne", "a kilo".
+var aUnit = map[string]bool{"tonne": true, "ton": true, "kilo": true, "kilogram": true, "kilogramme": true,
+	"million": true, "billion": true}
 
 func isScaleWord(s string) bool {
 	switch strings.ToLower(s) {

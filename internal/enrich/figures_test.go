@@ -37,6 +37,9 @@ func TestParseNumbers(t *testing.T) {
 		{"a 15 m fence", 15, "", "15"},
 		{"NGN 5 million", 5000000, "NGN", "NGN 5 million"},
 		{"ABC 5 arrests", 5, "", "5"}, // not an ISO 4217 code
+		{"more than a tonne of cocaine", 1, "", "a"},
+		{"a million euros were frozen", 1000000, "EUR", "a million euros"},
+		{"a man was arrested", 0, "", ""},
 	}
 	for _, tt := range tests {
 		got := parseNumbers(tt.text, tokenize(tt.text), rules.currencies)
