@@ -268,16 +268,16 @@ var (
 	goodsCtxRe     = regexp.MustCompile(`(?i)\b(discover\w*|uncover\w*|detect\w*|stopped|hauls?|stash\w*|contain\w*|arrested with|caught with|found with)\b`)
 	arrestOfRe     = regexp.MustCompile(`\b(arrest|arrests|arrested|arresting|detention|detained|detaining|apprehension|apprehended)\s+(of\s+)?(the\s+)?((more than|over|some|about|around|almost|nearly|approximately|at least|up to|an estimated)\s+)?$`)
 	cryptoRe       = regexp.MustCompile(`(?i)\b(virtual assets?|crypto\w*|bitcoins?|digital assets?)`)
-	cashRe         = regexp.MustCompile(`(?i)\b(cash|bank accounts?|money|funds|currency|banknotes|assets)\b`)
+	cashRe         = regexp.MustCompile(`(?i)\b(cash|bank accounts?|money|funds|currency|banknotes|assets|gains|proceeds|profits|wealth)\b`)
 	inspectRe      = regexp.MustCompile(`(?i)\b(inspect|checked|screened|examin|tested|analys|analyz|searched)`)
 	partsRe        = regexp.MustCompile(`(?i)\b(including|included|of whom|of which|among them|among those)\b[^.;]*$`)
 	verbRe         = regexp.MustCompile(`(?i)\b(resulted|led|saw|seized|arrested|were|was|have|has|had|made)\b`)
-	listPartsRe    = regexp.MustCompile(`(?i)(\bpart of (that|the|this) total\b|\b(included|including|includes):|^of (the|these|those) [^,\d]{0,40},)`)
+	listPartsRe    = regexp.MustCompile(`(?i)(\bpart of (that|the|this) total\b|\b(included|including|includes):|^of (the|these|those) [^,\d]{0,40},|^(the )?(seizures|arrests|assets|items|results|this|these|they|that) (also )?include[ds]?\b)`)
 	asideRe        = regexp.MustCompile(`\s[–—-]\s[^–—]*[–—-]\s|\([^)]*\)`)
 	denominationRe = regexp.MustCompile(`^\s*(counterfeit |fake |dollar |euro )?(notes?|bills?|banknotes?|bundles?)\b`)
 	arrestRe       = regexp.MustCompile(`(?i)\b(arrest|detain|detention|apprehend|taken into custody|custody|nabbed|captured)`)
 	identRe        = regexp.MustCompile(`(?i)\b(identif|identit)`)
-	rescueRe       = regexp.MustCompile(`(?i)\b(safeguard|rescu|sav(ed|ing)|freed|removed from harm|identif|protected)`)
+	rescueRe       = regexp.MustCompile(`(?i)\b(safeguard|rescu|sav(ed|ing)|freed|removed from harm|identif|protected|recover)`)
 	takedownRe     = regexp.MustCompile(`(?i)\b(taken down|take down|took down|takedown|taking down|shut down|shutting down|disrupt|dismantl|seiz|offline|sinkhol|removed|blocked|deactivat|disabled|suspen)`)
 	injuredRe      = regexp.MustCompile(`(?i)\b(injur|wounded|hurt)`)
 	killedRe       = regexp.MustCompile(`(?i)\b(killed|dead|died|deaths|fatalit|lost their lives|murdered)`)
@@ -594,6 +594,11 @@ func classifyOne(text string, n numTok, prevEnd, nextStart int, ctx figCtx) (mod
 			return f, false
 		}
 	}
+	// A breakdown in brackets after a figure: "46 facilitators (8 in
+	// Austria, 16 in the Czech Republic, …)".
+	if ctx.prevFig && strings.Count(text[:n.start], "(") > strings.Count(text[:n.start], ")") {
+		return f, false
+	}
 	// A conversion in brackets: "3,545 pounds (1,608 kilograms)".
 	if strings.HasSuffix(strings.TrimSpace(before), "(") && prevEnd > 0 {
 		return f, false
@@ -886,6 +891,9 @@ func lastField(s string) string {
 // arrests, 13 …".
 func partsListed(text string, at int) bool {
 	head := strings.ToLower(text[:min(len(text), 60)])
+	if listPartsRe.MatchString(head) && !strings.HasPrefix(head, "of ") {
+		return true // "Seizures included over $44 million in cash, …"
+	}
 	if strings.HasPrefix(head, "of the ") || strings.HasPrefix(head, "of these ") || strings.HasPrefix(head, "of those ") {
 		return listPartsRe.MatchString(head)
 	}

@@ -27,6 +27,17 @@ var opHeadWords = map[string]bool{"Operation": true, "Project": true, "Exercise"
 var ordinals = map[string]bool{"first": true, "second": true, "third": true, "fourth": true, "fifth": true,
 	"sixth": true, "seventh": true, "eighth": true, "ninth": true, "tenth": true, "annual": true, "latest": true}
 
+// opStop ends an operation's name: "Operation Inherent Resolve News
+// Release" is Operation Inherent Resolve.
+var opStop = map[string]bool{"News": true, "Release": true, "Press": true, "Statement": true, "Update": true,
+	"Photo": true, "Video": true, "Report": true}
+
+// genericOpWords name no operation on their own.
+var genericOpWords = map[string]bool{"Joint": true, "Action": true, "Day": true, "Days": true, "Pan": true,
+	"European": true, "International": true, "Global": true, "Regional": true, "National": true,
+	"Coordinated": true, "Operational": true, "Large": true, "Scale": true, "EU": true, "Europe": true,
+	"Cross": true, "Border": true, "Week": true}
+
 // opFollowers may follow an operation's name in running text.
 var opFollowers = map[string]bool{"and": true, "which": true, "was": true, "is": true, "has": true, "had": true,
 	"in": true, "to": true, "led": true, "targeting": true, "targeted": true, "saw": true, "resulted": true,
@@ -84,7 +95,7 @@ func (r *Rules) findOperations(ss []sentence, orgHits []orgHit, places []placeHi
 				}
 				k := j
 				for k < len(toks) && (toks[k].upper() || (k > j && toks[k].digit() && (len(toks[k].s) == 4 || k+1 == len(toks) || !toks[k+1].word || toks[k+1].upper())) || (k > j && romanNumeral.MatchString(toks[k].s)) || (quoted && toks[k].word) || (k > j && toks[k].s == "-" && k+1 < len(toks) && toks[k+1].word)) {
-					if (months[strings.ToLower(toks[k].s)] > 0 || notNameStart[toks[k].s]) && !quoted {
+					if (months[strings.ToLower(toks[k].s)] > 0 || notNameStart[toks[k].s] || opStop[toks[k].s]) && !quoted {
 						break
 					}
 					if isOrgTok[si][k] && k == j {
@@ -164,7 +175,15 @@ func (r *Rules) findOperations(ss []sentence, orgHits []orgHit, places []placeHi
 					skip = true
 				}
 			}
-			if skip {
+			// Generic words alone are no name: "Joint Action Days", "a
+			// pan-European operation".
+			generic := true
+			for k := start; k < end; k++ {
+				if toks[k].word && !genericOpWords[toks[k].s] {
+					generic = false
+				}
+			}
+			if skip || generic {
 				continue
 			}
 			hasHead := false

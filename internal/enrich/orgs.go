@@ -240,6 +240,10 @@ func overlaps(taken []bool, start, end int) bool {
 // shape, and returns the name as written.
 func (r *Rules) orgShape(s sentence, start, end int) (string, int, int, bool) {
 	toks := s.toks
+	// "a French Air Force General": the rank after the name is not in it.
+	for end > start+1 && (ranks[toks[end-1].s] || toks[end-1].s == "General") && orgHeads[toks[end-2].s] {
+		end--
+	}
 	// A country's name before an agency's own name is not part of it
 	// ("UK Foreign, Commonwealth and Development Office"); a possessive
 	// is ("Argentina's Federal Police").
@@ -288,8 +292,9 @@ func (r *Rules) orgShape(s sentence, start, end int) (string, int, int, bool) {
 		}
 		// The head ends the name, or comes before its "of" or its city:
 		// "Hellenic Police", "Ministry of Justice", "Public Prosecutors
-		// Office Turin"; not "Internet Service Providers".
-		if orgHeads[t] && (k == end-1 || connectors[toks[k+1].s] || r.cityFrom(toks, k+1) == end) {
+		// Office Turin"; not "Internet Service Providers", nor "Command
+		// and Control".
+		if orgHeads[t] && (k == end-1 || connectors[toks[k+1].s] && toks[k+1].s != "and" && toks[k+1].s != "&" || r.cityFrom(toks, k+1) == end) {
 			head = true
 		}
 		if toks[k].word && !connectors[t] {
