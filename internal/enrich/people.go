@@ -24,6 +24,7 @@ var roleWords = map[string]bool{
 	"Investigator": true, "Analyst": true, "Expert": true, "Member": true, "Speaker": true,
 	"Commanding": true, "Detective": true, "Constable": true, "Counsel": true, "Solicitor": true,
 	"Auditor": true, "Comptroller": true, "Registrar": true, "Ombudsman": true, "Rapporteur": true,
+	"Lawyer": true, "Barrister": true, "Specialist": true, "Official": true, "Associate": true, "Casework": true,
 	"Chief Executive": true, "Executive Director": true, "Officer-in-Charge": true, "Charge": true,
 }
 
@@ -38,7 +39,8 @@ var roleCore = map[string]bool{
 	"Coordinator": true, "Manager": true, "Undersecretary": true, "Representative": true, "Envoy": true,
 	"Attorney": true, "Sheriff": true, "Leader": true, "CEO": true, "Administrator": true,
 	"Investigator": true, "Speaker": true, "Detective": true, "Constable": true, "Counsel": true,
-	"Ombudsman": true, "Rapporteur": true, "Registrar": true, "Auditor": true,
+	"Ombudsman": true, "Rapporteur": true, "Registrar": true, "Auditor": true, "Lawyer": true,
+	"Barrister": true, "Solicitor": true, "Specialist": true, "Official": true, "Analyst": true,
 }
 
 // ranks and honorifics come before names and are not roles.
@@ -579,6 +581,14 @@ func (r *Rules) splitRole(s sentence, start, end int, orgAt map[int]orgHit, plac
 		// Netherlands") unless a role word follows it ("Acting U.S.
 		// Attorney").
 		if p, found := placeAt[j]; found && p.kind != "demonym" && !(p.end < end && (roleWords[toks[p.end].s] || roleCore[toks[p.end].s])) {
+			cut = j
+			break
+		}
+	}
+	// "Supreme Allied Commander Transformation and General Denis
+	// Mercier": the role ends before "and" and a rank.
+	for j := start; j+1 < cut; j++ {
+		if toks[j].s == "and" && (ranks[toks[j+1].s] || toks[j+1].s == "General") {
 			cut = j
 			break
 		}
