@@ -14,8 +14,8 @@ func corpus(tb testing.TB) []Input {
 	tb.Helper()
 	var out []Input
 	var files []string
-	for _, dir := range []string{"testdata/dev", "testdata/dev2", "testdata/heldout"} {
-		fs, _ := filepath.Glob(filepath.Join(dir, "[0-9][0-9][0-9].json"))
+	for _, pattern := range []string{"testdata/dev*/[0-9][0-9][0-9].json", "testdata/heldout/[0-9][0-9][0-9].json"} {
+		fs, _ := filepath.Glob(pattern)
 		files = append(files, fs...)
 	}
 	for _, f := range files {
