@@ -69,7 +69,7 @@ func BenchmarkFetchRound(b *testing.B) {
 			args = append(args, "--cpuprofile", p)
 		}
 		cmd := exec.Command(os.Args[0], args...)
-		cmd.Env = append(os.Environ(), "SITREP_TEST_MAIN=1")
+		cmd.Env = append(os.Environ(), "SITREP_TEST_MAIN=1", "SITREP_ALLOW_NETWORKS="+testAllowNetworks)
 		var out, errb bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &out, &errb
 		start := time.Now()

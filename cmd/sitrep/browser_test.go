@@ -206,7 +206,7 @@ func startBrowserServer(t *testing.T, s *testweb.Server, now func() time.Time) (
 	// set-password reads the password from stdin's first line when stdin
 	// is not a terminal.
 	var out, errOut strings.Builder
-	e := env{getenv: func(string) string { return "" }, stdin: strings.NewReader(browserPassword + "\n"), stdout: &out, stderr: &errOut, now: now}
+	e := env{getenv: testGetenv, stdin: strings.NewReader(browserPassword + "\n"), stdout: &out, stderr: &errOut, now: now}
 	if err := runEnv(context.Background(), e, []string{"user", "--db", db, "set-password", browserUser}); err != nil {
 		t.Fatalf("sitrep user set-password: %v\n%s", err, errOut.String())
 	}
@@ -216,7 +216,7 @@ func startBrowserServer(t *testing.T, s *testweb.Server, now func() time.Time) (
 	var stderr syncBuffer
 	done := make(chan error, 1)
 	go func() {
-		e := env{getenv: func(string) string { return "" }, stdin: strings.NewReader(""), stdout: &syncBuffer{}, stderr: &stderr, now: now}
+		e := env{getenv: testGetenv, stdin: strings.NewReader(""), stdout: &syncBuffer{}, stderr: &stderr, now: now}
 		done <- runEnv(ctx, e, []string{"serve", "--db", db, "--addr", "127.0.0.1:0", "--host-delay", "0"})
 	}()
 	t.Cleanup(func() {

@@ -51,7 +51,7 @@ func TestExtractCommand(t *testing.T) {
 	// Standard input.
 	raw, _ := os.ReadFile(page)
 	var stdout strings.Builder
-	e := env{getenv: func(string) string { return "" }, stdin: strings.NewReader(string(raw)), stdout: &stdout, stderr: &strings.Builder{}}
+	e := env{getenv: testGetenv, stdin: strings.NewReader(string(raw)), stdout: &stdout, stderr: &strings.Builder{}}
 	if err := runEnv(t.Context(), e, []string{"extract", "-"}); err != nil || !strings.Contains(stdout.String(), "Türkiye is a key NATO ally") {
 		t.Errorf("extract -: %v\n%s", err, stdout.String())
 	}
@@ -132,7 +132,7 @@ func TestGUIDOnlyItem(t *testing.T) {
 func sitrepIn(t *testing.T, stdin string, args ...string) (string, string, error) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	e := env{getenv: func(string) string { return "" }, stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, now: time.Now}
+	e := env{getenv: testGetenv, stdin: strings.NewReader(stdin), stdout: &out, stderr: &errb, now: time.Now}
 	err := runEnv(context.Background(), e, args)
 	return out.String(), errb.String(), err
 }

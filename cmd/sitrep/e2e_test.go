@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -41,7 +42,7 @@ func sitrep(t *testing.T, args ...string) (stdout, stderr string, err error) {
 func sitrepAt(t *testing.T, now func() time.Time, args ...string) (stdout, stderr string, err error) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	e := env{getenv: func(string) string { return "" }, stdin: strings.NewReader(""), stdout: &out, stderr: &errb, now: now}
+	e := env{getenv: testGetenv, stdin: strings.NewReader(""), stdout: &out, stderr: &errb, now: now}
 	err = runEnv(context.Background(), e, args)
 	return out.String(), errb.String(), err
 }
@@ -289,7 +290,7 @@ func TestFetchTestweb(t *testing.T) {
 func TestFetchProgressOnATerminal(t *testing.T) {
 	s := startTestweb(t)
 	var out, errb bytes.Buffer
-	e := env{getenv: func(string) string { return "" }, stdin: strings.NewReader(""), stdout: &out, stderr: &errb, now: time.Now, terminal: true}
+	e := env{getenv: testGetenv, stdin: strings.NewReader(""), stdout: &out, stderr: &errb, now: time.Now, terminal: true}
 	db := filepath.Join(t.TempDir(), "sitrep.db")
 	if err := runEnv(t.Context(), e, []string{"fetch", "--db", db, "--sources", writeSources(t, s, true), "--host-delay", "0"}); err != nil {
 		t.Fatal(err)
@@ -505,7 +506,7 @@ func TestKillMidRound(t *testing.T) {
 	}
 	for _, atLeast := range []int{1, 6, 12} {
 		cmd := exec.Command(os.Args[0], "fetch", "--db", db, "--sources", src, "--host-delay", "50ms")
-		cmd.Env = append(os.Environ(), "SITREP_TEST_MAIN=1")
+		cmd.Env = append(os.Environ(), "SITREP_TEST_MAIN=1", "SITREP_ALLOW_NETWORKS="+testAllowNetworks)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
@@ -611,5 +612,41 @@ func TestReadingCommandsNeedADatabase(t *testing.T) {
 	}
 	if _, err := os.Stat(missing); err == nil {
 		t.Error("a reading command created the database")
+	}
+}
+
+// testGetenv is the environment the in-process program sees in tests: the
+// test webs listen on loopback, which the fetcher refuses unless allowed.
+func testGetenv(k string) string {
+	if k == "SITREP_ALLOW_NETWORKS" {
+		return testAllowNetworks
+	}
+	return ""
+}
+
+const testAllowNetworks = "127.0.0.0/8,::1/128"
+
+// TestFetchRefusesLoopback: without an allow-list the fetcher connects to
+// no loopback address, and says so per source; a malformed allow-list is a
+// usage error naming what is wrong.
+func TestFetchRefusesLoopback(t *testing.T) {
+	s := startTestweb(t)
+	db := filepath.Join(t.TempDir(), "sitrep.db")
+	var out, errb bytes.Buffer
+	e := env{getenv: func(string) string { return "" }, stdin: strings.NewReader(""), stdout: &out, stderr: &errb, now: time.Now}
+	err := runEnv(t.Context(), e, []string{"fetch", "--db", db, "--sources", writeSources(t, s, true), "--host-delay", "0"})
+	if err == nil {
+		t.Errorf("fetch of a loopback web without an allow-list succeeded:\n%s", out.String())
+	}
+	if n := strings.Count(out.String(), "refused to connect to 127.0.0.1 (loopback address)"); n != 6 {
+		t.Errorf("%d sources name the refused address, want 6:\n%s", n, out.String())
+	}
+	if len(s.Counts()) != 0 {
+		t.Errorf("the test web was reached: %v", s.Counts())
+	}
+	_, _, err = sitrep(t, "fetch", "--db", db, "--sources", writeSources(t, s, true), "--allow-networks", "127.0.0.0/33")
+	var ue usageError
+	if !errors.As(err, &ue) || !strings.Contains(err.Error(), "127.0.0.0/33") {
+		t.Errorf("a malformed --allow-networks: %v, want a usage error naming it", err)
 	}
 }

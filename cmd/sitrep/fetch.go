@@ -140,8 +140,13 @@ func setup(ctx context.Context, e env, c config, log *slog.Logger) (*pipeline.Pi
 		st.Close()
 		return nil, nil, "", err
 	}
+	client, err := newClient(c, log)
+	if err != nil {
+		st.Close()
+		return nil, nil, "", err
+	}
 	p := pipeline.New(pipeline.Config{Workers: c.workers, PerHost: c.perHost, Now: e.now, Log: log,
-		Enricher: pipeline.NewEnricher(rules, st)}, st, newClient(c))
+		Enricher: pipeline.NewEnricher(rules, st)}, st, client)
 	return p, st, path, nil
 }
 

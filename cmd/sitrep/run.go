@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"strings"
 	"time"
@@ -129,6 +130,8 @@ type config struct {
 	proxies     string
 	orgsFile    string
 	topicsFile  string
+	// allowNetworks opens special-purpose address ranges to the fetcher.
+	allowNetworks string
 }
 
 // flags declares the named settings on a flag set for one command.
@@ -153,6 +156,7 @@ func newFlags(name string, e env, c *config, which ...string) *flag.FlagSet {
 			fs.IntVar(&c.workers, "workers", 16, "article pages fetched and extracted at once")
 			fs.DurationVar(&c.timeout, "timeout", 60*time.Second, "give up on one request attempt after `duration` (waiting for the host's turn not counted)")
 			fs.IntVar(&c.retries, "retries", 2, "retry a request that failed transiently (timeout, reset, 429, 502-504) up to `N` times")
+			fs.StringVar(&c.allowNetworks, "allow-networks", e.getenv("SITREP_ALLOW_NETWORKS"), "comma-separated `CIDRs` sitrep may connect to although they are loopback, private or otherwise special-purpose (default none; $SITREP_ALLOW_NETWORKS)")
 		case "since":
 			fs.StringVar(&c.since, "since", "", "only articles published on or after `DATE` (2006-01-02 or RFC 3339)")
 		case "source":
@@ -234,14 +238,28 @@ func mustExist(db string) error {
 	return nil
 }
 
-func newClient(c config) *fetch.Client {
+// newClient is the one outbound HTTP client of a command: polite, and
+// guarded against special-purpose addresses but those the user allows.
+func newClient(c config, log *slog.Logger) (*fetch.Client, error) {
+	allow, err := fetch.ParseAllow(c.allowNetworks)
+	if err != nil {
+		return nil, usageError{"--allow-networks: " + err.Error()}
+	}
+	if len(allow) > 0 {
+		nets := make([]string, len(allow))
+		for i, p := range allow {
+			nets[i] = p.String()
+		}
+		log.Warn("fetching from special-purpose networks is allowed", "networks", strings.Join(nets, ","))
+	}
 	return fetch.New(fetch.Config{
+		Guard:     fetch.NewGuard(allow),
 		UserAgent: "sitrep/" + version + " (+https://github.com/sitrep/sitrep)",
 		PerHost:   c.perHost,
 		HostDelay: c.hostDelay,
 		Timeout:   c.timeout,
 		Retries:   retriesConfig(c.retries),
-	})
+	}), nil
 }
 
 // retriesConfig maps the flag to fetch.Config.Retries, where 0 means the

@@ -43,7 +43,7 @@ func TestServe(t *testing.T) {
 	done := make(chan error, 1)
 	go func() {
 		done <- run(ctx, []string{"serve", "--db", db, "--sources", src, "--addr", "127.0.0.1:0", "--host-delay", "0"},
-			func(string) string { return "" }, strings.NewReader(""), &stdout, &stderr)
+			testGetenv, strings.NewReader(""), &stdout, &stderr)
 	}()
 	addrRE := regexp.MustCompile(`addr=(http://[0-9.:]+)`)
 	var base string

@@ -129,6 +129,11 @@ type Config struct {
 	Now func() time.Time
 	// Sleep waits d or until ctx is done; injected so tests need not wait.
 	Sleep func(ctx context.Context, d time.Duration) error
+	// Guard, when set, refuses connections to special-purpose addresses
+	// (loopback, private, link-local…) it does not allow: the address is
+	// checked as it is dialled, on every hop. Ignored with a Transport of
+	// the caller's own.
+	Guard *Guard
 	// Transport replaces the default tuned *http.Transport (tests,
 	// benchmarks).
 	Transport http.RoundTripper
@@ -250,6 +255,9 @@ func NewTransport(cfg Config) *http.Transport {
 	}
 	perHost := max(cfg.PerHost, DefaultPerHost)
 	dialer := &net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}
+	if cfg.Guard != nil {
+		dialer.Control = cfg.Guard.Control
+	}
 	return &http.Transport{
 		// No Proxy: packages do not read the environment (DESIGN.md);
 		// a proxy would be a Config field.
@@ -539,7 +547,7 @@ func transient(err error) bool {
 	switch {
 	case errors.Is(err, ErrTooLarge), errors.Is(err, ErrDisallowed),
 		errors.Is(err, ErrRobotsUnavailable), errors.Is(err, ErrBadURL),
-		errors.Is(err, context.Canceled):
+		errors.Is(err, ErrBlocked), errors.Is(err, context.Canceled):
 		return false
 	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET),
 		errors.Is(err, syscall.ECONNABORTED), errors.Is(err, syscall.EPIPE),
