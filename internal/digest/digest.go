@@ -78,7 +78,7 @@ func Parse(text string) ([]Entry, error) {
 	text = strings.ReplaceAll(text, "\r\n", "\n")
 	lines := strings.Split(text, "\n")
 	isStart := func(i int) bool {
-		if i+2 >= len(lines) || lines[i] == "" || lines[i+1] != "" || !strings.HasPrefix(lines[i+2], "Source: ") {
+		if i+2 >= len(lines) || strings.TrimSpace(lines[i]) == "" || lines[i+1] != "" || !strings.HasPrefix(lines[i+2], "Source: ") {
 			return false
 		}
 		if i+3 < len(lines) && lines[i+3] != "" {

@@ -5,6 +5,7 @@ package feed
 
 import (
 	"bytes"
+	stdjson "encoding/json"
 	"encoding/xml"
 	"errors"
 	"fmt"
@@ -72,9 +73,10 @@ func Parse(body []byte, feedURL string) (Feed, error) {
 		return Feed{}, fmt.Errorf("feed %s: %s: %w", feedURL, what, ErrNotFeed)
 	}
 
-	p := gofeed.NewParser()
-	p.KeepOriginalFeed = true
-	gf, err := p.Parse(bytes.NewReader(body))
+	if kind == gofeed.FeedTypeJSON {
+		body = dropNullItems(body)
+	}
+	gf, err := parseSafely(body)
 	if err != nil {
 		if errors.Is(err, gofeed.ErrFeedTypeNotDetected) {
 			return Feed{}, fmt.Errorf("feed %s: %w", feedURL, ErrNotFeed)
@@ -204,6 +206,51 @@ func passCharset(label string, r io.Reader) (io.Reader, error) {
 		return cr, nil
 	}
 	return r, nil
+}
+
+// parseSafely runs gofeed, turning a panic inside it (a shape it did not
+// expect) into an error for this feed.
+func parseSafely(body []byte) (gf *gofeed.Feed, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			gf, err = nil, fmt.Errorf("the parser failed on it: %v", r)
+		}
+	}()
+	p := gofeed.NewParser()
+	p.KeepOriginalFeed = true
+	return p.Parse(bytes.NewReader(body))
+}
+
+// dropNullItems removes null entries from a JSON Feed's items (gofeed
+// panics on them: `"items": [null]`), leaving the rest as it was.
+func dropNullItems(body []byte) []byte {
+	var doc map[string]stdjson.RawMessage
+	if stdjson.Unmarshal(body, &doc) != nil {
+		return body
+	}
+	var items []stdjson.RawMessage
+	if stdjson.Unmarshal(doc["items"], &items) != nil {
+		return body
+	}
+	kept := items[:0]
+	for _, it := range items {
+		if !bytes.Equal(bytes.TrimSpace(it), []byte("null")) {
+			kept = append(kept, it)
+		}
+	}
+	if len(kept) == len(items) {
+		return body
+	}
+	b, err := stdjson.Marshal(kept)
+	if err != nil {
+		return body
+	}
+	doc["items"] = b
+	out, err := stdjson.Marshal(doc)
+	if err != nil {
+		return body
+	}
+	return out
 }
 
 func looksLikeHTML(body []byte) bool {
