@@ -3,10 +3,12 @@ package web
 import (
 	"encoding/json"
 	"errors"
+	"math"
 	"net/http"
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/sitrep/sitrep/internal/query"
 	"github.com/sitrep/sitrep/internal/source"
@@ -20,6 +22,8 @@ type Error struct {
 	Status int
 	Title  string // short, the same for every error of its kind
 	Detail string // what went wrong this time, in plain words
+	// RetryAfter, when set, is sent as Retry-After (whole seconds).
+	RetryAfter time.Duration
 }
 
 func (e *Error) Error() string { return e.Detail }
@@ -80,8 +84,17 @@ func (s *Server) logIfInternal(r *http.Request, p problem, err error) {
 	}
 }
 
+// retryAfter sets the Retry-After header an error asks for.
+func retryAfter(w http.ResponseWriter, err error) {
+	var we *Error
+	if errors.As(err, &we) && we.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int(math.Ceil(we.RetryAfter.Seconds()))))
+	}
+}
+
 // apiError answers an API request with a problem document.
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	retryAfter(w, err)
 	p := problemOf(err)
 	s.logIfInternal(r, p, err)
 	p.Type = "about:blank"
@@ -101,6 +114,7 @@ type errorPage struct {
 
 // pageError answers a UI request with an error page.
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	retryAfter(w, err)
 	p := problemOf(err)
 	s.logIfInternal(r, p, err)
 	s.render(w, r, p.Status, "error.html", errorPage{page: s.page(r, p.Title, ""), Status: p.Status, Detail: p.Detail})

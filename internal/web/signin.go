@@ -47,12 +47,18 @@ func (s *Server) identify(next http.Handler) http.Handler {
 		// Only Bearer is ours: a proxy doing Basic authentication passes
 		// its header along, and must not lock its users out.
 		if secret, ok := strings.CutPrefix(r.Header.Get("Authorization"), "Bearer "); ok {
+			client := s.clientAddr(r)
+			if wait := s.failures.wait(client); wait > 0 {
+				s.apiError(w, r, tooMany(wait))
+				return
+			}
 			tok, err := s.store.TokenByHash(ctx, auth.HashSecret(secret), s.now())
 			if err != nil {
 				if !errors.Is(err, store.ErrNotFound) {
 					s.apiError(w, r, err)
 					return
 				}
+				s.failures.fail(client)
 				s.apiError(w, r, &Error{Status: http.StatusUnauthorized, Title: "Unauthorized", Detail: "unknown or revoked API token"})
 				return
 			}
@@ -192,12 +198,18 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 	name := strings.TrimSpace(r.PostFormValue("name"))
 	pw := r.PostFormValue("password")
 	next := safeNext(r.PostFormValue("next"))
+	client := s.clientAddr(r)
+	if wait := s.failures.wait(client); wait > 0 {
+		s.pageError(w, r, tooMany(wait))
+		return
+	}
 	hash, err := s.store.PasswordHash(ctx, name)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		s.pageError(w, r, err)
 		return
 	}
 	if !auth.CheckPassword(hash, pw) {
+		s.failures.fail(client)
 		s.log.Warn("failed sign-in", "user", name, "remote", r.RemoteAddr)
 		s.render(w, r, http.StatusUnauthorized, "signin.html", signinPage{
 			page: s.page(r, "Sign in", "signin"), Next: next, Name: name, Failed: true, Proxy: s.cfg.AuthHeader,

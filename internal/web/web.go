@@ -60,11 +60,12 @@ type Config struct {
 
 // Server holds the handlers' dependencies.
 type Server struct {
-	cfg   Config
-	store store.Store
-	now   func() time.Time
-	log   *slog.Logger
-	pages map[string]*template.Template
+	cfg      Config
+	store    store.Store
+	now      func() time.Time
+	log      *slog.Logger
+	pages    map[string]*template.Template
+	failures *failures // failed sign-ins and unknown tokens, per client
 }
 
 // pageFiles are the page templates; each is parsed with layout.html and
@@ -95,6 +96,7 @@ func newServer(cfg Config) (*Server, error) {
 		cfg.Log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{cfg: cfg, store: cfg.Store, now: cfg.Now, log: cfg.Log, pages: map[string]*template.Template{}}
+	s.failures = newFailures(s.now)
 	funcs := s.funcs()
 	for _, name := range pageFiles {
 		t, err := template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/"+name)
