@@ -4,7 +4,6 @@
 package extract
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net/url"
@@ -14,6 +13,7 @@ import (
 	"codeberg.org/readeck/go-readability/v2"
 	"github.com/markusmobius/go-htmldate"
 	trafilatura "github.com/markusmobius/go-trafilatura"
+	"github.com/sitrep/sitrep/internal/markup"
 	"github.com/sitrep/sitrep/internal/model"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
@@ -59,9 +59,9 @@ type views struct {
 }
 
 func candidates(src []byte, opts Options) (views, error) {
-	doc, err := html.Parse(bytes.NewReader(src))
+	doc, err := markup.Parse(src)
 	if err != nil {
-		return views{}, fmt.Errorf("parse page %s: %w", opts.URL, err) // only reader errors, in practice
+		return views{}, fmt.Errorf("reading the page's HTML: %w", err) // the caller names the page
 	}
 	m := readMeta(doc)
 	v := views{res: Result{
@@ -96,7 +96,7 @@ func (v views) result(blocks []model.Block) (Result, error) {
 // blocks. Feed content is the article itself, so nothing but scripts,
 // styles and the like is removed.
 func Fragment(src string) []model.Block {
-	nodes, err := html.ParseFragment(strings.NewReader(src), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
+	nodes, err := markup.ParseFragment(src, &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
 	if err != nil {
 		return nil
 	}

@@ -1,11 +1,11 @@
 package feed
 
 import (
-	"bytes"
 	"mime"
 	"net/url"
 	"strings"
 
+	"github.com/sitrep/sitrep/internal/markup"
 	"golang.org/x/net/html"
 )
 
@@ -27,7 +27,7 @@ func Discover(page []byte, pageURL string) []string {
 	if err != nil {
 		return nil
 	}
-	doc, err := html.Parse(bytes.NewReader(page))
+	doc, err := markup.Parse(page)
 	if err != nil {
 		return nil
 	}

@@ -11,8 +11,10 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/mmcdole/gofeed"
 	"github.com/mmcdole/gofeed/json"
@@ -20,7 +22,10 @@ import (
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/atom"
 	"golang.org/x/net/html/charset"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 
+	"github.com/sitrep/sitrep/internal/markup"
 	"github.com/sitrep/sitrep/internal/model"
 )
 
@@ -62,6 +67,7 @@ func Parse(body []byte, feedURL string) (Feed, error) {
 	if err != nil {
 		return Feed{}, fmt.Errorf("feed %s: bad feed URL: %w", feedURL, err)
 	}
+	body = repairUTF8(body)
 	kind := gofeed.DetectFeedType(bytes.NewReader(body))
 	if kind == gofeed.FeedTypeUnknown {
 		what := "no RSS, Atom or JSON Feed root"
@@ -426,7 +432,7 @@ func cleanTitle(s string) string {
 
 // htmlText is the text content of an HTML fragment.
 func htmlText(s string) string {
-	nodes, err := html.ParseFragment(strings.NewReader(s), &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
+	nodes, err := markup.ParseFragment(s, &html.Node{Type: html.ElementNode, Data: "div", DataAtom: atom.Div})
 	if err != nil {
 		return html.UnescapeString(s)
 	}
@@ -480,4 +486,34 @@ func utc(t time.Time) time.Time {
 		return t
 	}
 	return t.UTC()
+}
+
+// xmlEncoding finds the encoding an XML declaration names.
+var xmlEncoding = regexp.MustCompile(`^\s*<\?xml[^>]*?encoding\s*=\s*["']([-\w.:]+)`)
+
+// repairUTF8 makes a feed that is UTF-8 by declaration or by default (JSON
+// Feed, XML without an encoding or a BOM) valid UTF-8, as fetch does for
+// pages: mislabelled windows-1252 is decoded, stray bytes replaced. Feeds
+// in another declared encoding, or UTF-16, are left to the parser.
+func repairUTF8(body []byte) []byte {
+	if bytes.HasPrefix(body, []byte{0xfe, 0xff}) || bytes.HasPrefix(body, []byte{0xff, 0xfe}) {
+		// UTF-16 by its BOM, which outranks the declaration: decoded
+		// here, where gofeed's type detection would see only NULs, and
+		// the declaration set to what the bytes now are.
+		out, _, err := transform.Bytes(unicode.BOMOverride(unicode.UTF8.NewDecoder()), body)
+		if err != nil {
+			return body
+		}
+		if loc := xmlEncoding.FindSubmatchIndex(out[:min(len(out), 512)]); loc != nil {
+			out = append(append(append([]byte{}, out[:loc[2]]...), "utf-8"...), out[loc[3]:]...)
+		}
+		return out
+	}
+	if utf8.Valid(body) {
+		return body
+	}
+	if m := xmlEncoding.FindSubmatch(body[:min(len(body), 512)]); m != nil && !strings.EqualFold(string(m[1]), "utf-8") && !strings.EqualFold(string(m[1]), "utf8") {
+		return body
+	}
+	return markup.RepairUTF8(body)
 }

@@ -1,7 +1,6 @@
 package feed
 
 import (
-	"bytes"
 	"fmt"
 	"net/url"
 	"path"
@@ -14,6 +13,7 @@ import (
 	"github.com/andybalholm/cascadia"
 	"golang.org/x/net/html"
 
+	"github.com/sitrep/sitrep/internal/markup"
 	"github.com/sitrep/sitrep/internal/model"
 )
 
@@ -37,7 +37,7 @@ func Links(page []byte, pageURL string, selector string) ([]model.Entry, error) 
 			return nil, fmt.Errorf("listing %s: CSS selector %q: %w", pageURL, selector, err)
 		}
 	}
-	doc, err := goquery.NewDocumentFromReader(bytes.NewReader(page))
+	doc, err := parseListing(page)
 	if err != nil {
 		return nil, fmt.Errorf("listing %s: parse HTML: %w", pageURL, err)
 	}
@@ -588,4 +588,13 @@ func firstNonEmpty(ss ...string) string {
 		}
 	}
 	return ""
+}
+
+// parseListing parses a listing page, flattening hostile nesting.
+func parseListing(page []byte) (*goquery.Document, error) {
+	root, err := markup.Parse(page)
+	if err != nil {
+		return nil, err
+	}
+	return goquery.NewDocumentFromNode(root), nil
 }

@@ -12,6 +12,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/sitrep/sitrep/internal/markup"
 	"golang.org/x/net/html/charset"
 )
 
@@ -132,8 +133,13 @@ var utf8BOM = []byte("\xef\xbb\xbf")
 // 1024 bytes for UTF-8 before defaulting to windows-1252.
 func toUTF8(body []byte, header string) []byte {
 	enc, name, certain := charset.DetermineEncoding(body, header)
-	if name == "utf-8" || (!certain && utf8.Valid(body)) {
+	if !certain && utf8.Valid(body) {
 		return bytes.TrimPrefix(body, utf8BOM)
+	}
+	if name == "utf-8" {
+		// Declared (or defaulted to) UTF-8 but not always so: repaired,
+		// so that no invalid byte reaches the parsers or the store.
+		return markup.RepairUTF8(bytes.TrimPrefix(body, utf8BOM))
 	}
 	out, err := enc.NewDecoder().Bytes(body)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 	"math/rand/v2"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -31,6 +32,7 @@ const (
 	DefaultConnectTimeout = 10 * time.Second
 	DefaultHeaderTimeout  = 30 * time.Second
 	DefaultMaxBody        = 10 << 20
+	DefaultMaxHeader      = 256 << 10
 	DefaultRetries        = 2
 	DefaultMaxRetryAfter  = 30 * time.Second
 	DefaultRobotsTTL      = 12 * time.Hour
@@ -112,6 +114,9 @@ type Config struct {
 	ConnectTimeout, HeaderTimeout time.Duration
 	// MaxBody caps the decompressed body; larger bodies give ErrTooLarge.
 	MaxBody int64
+	// MaxHeader caps the response's header block (status line, headers);
+	// a larger one fails the request.
+	MaxHeader int64
 	// Retries is the number of retries of transient failures (timeouts,
 	// connection resets/refusals, 429, 502, 503, 504). Negative: none.
 	Retries int
@@ -134,6 +139,10 @@ type Config struct {
 	// checked as it is dialled, on every hop. Ignored with a Transport of
 	// the caller's own.
 	Guard *Guard
+	// Resolver, when set, resolves host names instead of the system's
+	// (tests: a loopback DNS server that rebinds). The Guard checks the
+	// address dialled whatever the resolver answered.
+	Resolver *net.Resolver
 	// Transport replaces the default tuned *http.Transport (tests,
 	// benchmarks).
 	Transport http.RoundTripper
@@ -200,6 +209,9 @@ func New(cfg Config) *Client {
 	if cfg.MaxBody <= 0 {
 		cfg.MaxBody = DefaultMaxBody
 	}
+	if cfg.MaxHeader <= 0 {
+		cfg.MaxHeader = DefaultMaxHeader
+	}
 	switch {
 	case cfg.Retries == 0:
 		cfg.Retries = DefaultRetries
@@ -254,18 +266,23 @@ func NewTransport(cfg Config) *http.Transport {
 		header = DefaultHeaderTimeout
 	}
 	perHost := max(cfg.PerHost, DefaultPerHost)
-	dialer := &net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second}
+	dialer := &net.Dialer{Timeout: connect, KeepAlive: 30 * time.Second, Resolver: cfg.Resolver}
+	maxHeader := cfg.MaxHeader
+	if maxHeader <= 0 {
+		maxHeader = DefaultMaxHeader
+	}
 	if cfg.Guard != nil {
 		dialer.Control = cfg.Guard.Control
 	}
 	return &http.Transport{
 		// No Proxy: packages do not read the environment (DESIGN.md);
 		// a proxy would be a Config field.
-		DialContext:           dialer.DialContext,
-		ForceAttemptHTTP2:     true,
-		TLSHandshakeTimeout:   connect,
-		ResponseHeaderTimeout: header,
-		ExpectContinueTimeout: time.Second,
+		DialContext:            dialer.DialContext,
+		ForceAttemptHTTP2:      true,
+		TLSHandshakeTimeout:    connect,
+		ResponseHeaderTimeout:  header,
+		MaxResponseHeaderBytes: maxHeader,
+		ExpectContinueTimeout:  time.Second,
 		// Keep enough idle connections per host for the in-flight limit
 		// (with headroom for per-source overrides), so pages of one site
 		// reuse connections instead of redialing.
@@ -350,6 +367,12 @@ func (c *Client) Get(ctx context.Context, r Request) (*Response, error) {
 			// The overrides are the source's settings for its own host, not
 			// for wherever it redirects to.
 			opts = hostOpts{}
+		}
+		if err := c.guardLiteral(u); err != nil {
+			if hops > 0 {
+				return nil, fmt.Errorf("GET %s: redirected to %s: %w", r.URL, u, err)
+			}
+			return nil, fmt.Errorf("GET %s: %w", u, err)
 		}
 		if err := c.allowed(ctx, u, opts); err != nil {
 			return nil, err
@@ -588,4 +611,22 @@ func parseRetryAfter(v string, now time.Time) time.Duration {
 		}
 	}
 	return 0
+}
+
+// CloseIdleConnections closes the connections kept for reuse (tests that
+// count goroutines, a shutdown).
+func (c *Client) CloseIdleConnections() { c.hc.CloseIdleConnections() }
+
+// guardLiteral refuses a URL whose host is a special-purpose IP address
+// before anything is sent, robots.txt included, so that the error says
+// what is wrong. Host names are checked as they are dialled.
+func (c *Client) guardLiteral(u *url.URL) error {
+	if c.cfg.Guard == nil {
+		return nil
+	}
+	a, err := netip.ParseAddr(strings.Trim(u.Hostname(), "[]"))
+	if err != nil {
+		return nil
+	}
+	return c.cfg.Guard.Check(a)
 }

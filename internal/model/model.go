@@ -46,6 +46,9 @@ type SourceState struct {
 	LastAttempt  time.Time
 	LastSuccess  time.Time
 	LastError    string
+	// ArticleError is the first article error of the last poll that read
+	// the feed or listing: the source is fine, some of its pages are not.
+	ArticleError string
 	Articles     int // articles whose feeds include this source
 	// FirstArticle is the day of the oldest of those articles (published,
 	// else fetched); zero without articles.

@@ -17,6 +17,7 @@ import (
 	"github.com/sitrep/sitrep/internal/enrich"
 	"github.com/sitrep/sitrep/internal/extract"
 	"github.com/sitrep/sitrep/internal/fetch"
+	"github.com/sitrep/sitrep/internal/markup"
 	"github.com/sitrep/sitrep/internal/model"
 	"github.com/sitrep/sitrep/internal/store"
 )
@@ -206,7 +207,7 @@ func (p *Pipeline) build(ctx context.Context, src model.SourceState, e model.Ent
 	if blocks := extract.Fragment(e.Content); fullText(blocks, e) {
 		a.Blocks = blocks
 		tm.Extract += time.Since(t0)
-		return built{article: a}, nil
+		return built{article: clean(a)}, nil
 	}
 	tm.Extract += time.Since(t0)
 	if e.URL == "" {
@@ -217,7 +218,7 @@ func (p *Pipeline) build(ctx context.Context, src model.SourceState, e model.Ent
 		if a.Title == "" {
 			a.Title = e.GUID
 		}
-		return built{article: a}, nil
+		return built{article: clean(a)}, nil
 	}
 	t0 = time.Now()
 	resp, err := p.client.Get(ctx, fetch.Request{URL: e.URL, Accept: "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5", PerHost: src.PerHost, HostDelay: src.HostDelay})
@@ -237,7 +238,7 @@ func (p *Pipeline) build(ctx context.Context, src model.SourceState, e model.Ent
 	var res extract.Result
 	t0 = time.Now()
 	if isHTML(resp.ContentType) {
-		res, err = extract.Page(resp.Body, extract.Options{URL: parseURL(resp.URL)})
+		res, err = p.extractPage(ctx, resp.URL, resp.Body)
 	} else {
 		err = extract.ErrNoContent
 	}
@@ -269,7 +270,7 @@ func (p *Pipeline) build(ctx context.Context, src model.SourceState, e model.Ent
 	if a.Title == "" {
 		a.Title = resp.URL
 	}
-	b.article = a
+	b.article = clean(a)
 	return b, nil
 }
 
@@ -409,4 +410,58 @@ func fingerprint(e model.Entry) string {
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil)[:12])
+}
+
+// clean passes the article's third-party text through the one sanitiser
+// on its way into the store: titles become one clean line, block text loses
+// control characters and invalid bytes, and blocks left empty go.
+func clean(a model.Article) model.Article {
+	a.Title = model.CleanLine(a.Title)
+	blocks := a.Blocks[:0:0]
+	for _, b := range a.Blocks {
+		b.Text = model.CleanText(b.Text)
+		if strings.TrimSpace(b.Text) != "" {
+			blocks = append(blocks, b)
+		}
+	}
+	a.Blocks = blocks
+	return a
+}
+
+// extractPage extracts a page within the limits: at most MaxPage bytes of
+// it, at most ExtractTimeout, at most Workers extractions at once (those
+// given up on included), a panic an error for this page alone.
+func (p *Pipeline) extractPage(ctx context.Context, pageURL string, body []byte) (extract.Result, error) {
+	if len(body) > p.cfg.MaxPage {
+		body = markup.Shrink(body, p.cfg.MaxPage)
+	}
+	select {
+	case p.extracting <- struct{}{}:
+	case <-ctx.Done():
+		return extract.Result{}, ctx.Err()
+	}
+	type result struct {
+		res extract.Result
+		err error
+	}
+	done := make(chan result, 1)
+	go func() {
+		defer func() { <-p.extracting }()
+		var r result
+		r.err = safely(pageURL, func() (err error) {
+			r.res, err = extract.Page(body, extract.Options{URL: parseURL(pageURL)})
+			return err
+		})
+		done <- r
+	}()
+	t := time.NewTimer(p.cfg.ExtractTimeout)
+	defer t.Stop()
+	select {
+	case r := <-done:
+		return r.res, r.err
+	case <-t.C:
+		return extract.Result{}, fmt.Errorf("%w: gave up after %s (%d KiB of HTML)", ErrExtractTimeout, p.cfg.ExtractTimeout, len(body)>>10)
+	case <-ctx.Done():
+		return extract.Result{}, ctx.Err()
+	}
 }

@@ -39,6 +39,14 @@ type Config struct {
 	Interval time.Duration
 	// MaxEntries bounds the entries taken from one poll of a source (300).
 	MaxEntries int
+	// MaxPage bounds the HTML handed to the extractor (default 4 MiB): a
+	// larger page loses its scripts, styles and SVG, then its tail.
+	MaxPage int
+	// ExtractTimeout bounds the extraction of one page (default 20s). The
+	// extractor cannot be interrupted, so a page that outlasts it keeps
+	// one of the Workers extraction slots until it finishes, and its
+	// article fails with ErrExtractTimeout.
+	ExtractTimeout time.Duration
 	// Tick is how often Serve looks for due sources when none is (1s).
 	Tick time.Duration
 	// Log receives what a user running serve should see: store errors the
@@ -73,6 +81,12 @@ func (c *Config) defaults() {
 	if c.Tick <= 0 {
 		c.Tick = time.Second
 	}
+	if c.MaxPage <= 0 {
+		c.MaxPage = DefaultMaxPage
+	}
+	if c.ExtractTimeout <= 0 {
+		c.ExtractTimeout = DefaultExtractTimeout
+	}
 	if c.Now == nil {
 		c.Now = time.Now
 	}
@@ -98,12 +112,26 @@ type Pipeline struct {
 	// saveMu makes choosing an article's identity and saving it one step.
 	// Saves are serialised by the store's single writer anyway.
 	saveMu sync.Mutex
+	// extracting holds a slot per extraction running, abandoned ones
+	// included, so the CPU and memory of extraction stay bounded.
+	extracting chan struct{}
 }
+
+// Defaults of the extraction limits.
+const (
+	DefaultMaxPage        = 4 << 20
+	DefaultExtractTimeout = 20 * time.Second
+)
+
+// ErrExtractTimeout: a page took longer than Config.ExtractTimeout to
+// extract.
+var ErrExtractTimeout = errors.New("extraction took too long")
 
 // New returns a pipeline over a store and the one outbound HTTP client.
 func New(cfg Config, st store.Store, client *fetch.Client) *Pipeline {
 	cfg.defaults()
-	return &Pipeline{cfg: cfg, store: st, client: client, busy: map[string]chan struct{}{}}
+	return &Pipeline{cfg: cfg, store: st, client: client, busy: map[string]chan struct{}{},
+		extracting: make(chan struct{}, cfg.Workers)}
 }
 
 // claim waits until no other worker builds the article at key, then marks
@@ -372,6 +400,9 @@ func (p *Pipeline) record(ctx context.Context, src model.SourceState, r Report) 
 	}
 	now := p.cfg.Now()
 	res := store.PollResult{At: now, NotModified: r.NotModified, ETag: r.ETag, LastModified: r.LastModified, FeedURL: r.FeedURL}
+	if r.ArticleErr != nil {
+		res.ArticleErr = fmt.Sprintf("%d of %d articles failed; the first: %v", r.Failed, r.New+r.Updated+r.Unchanged+r.Failed+r.Skipped, r.ArticleErr)
+	}
 	interval := src.Interval
 	if interval <= 0 {
 		interval = p.cfg.Interval

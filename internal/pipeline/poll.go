@@ -11,6 +11,7 @@ import (
 
 	"github.com/sitrep/sitrep/internal/feed"
 	"github.com/sitrep/sitrep/internal/fetch"
+	"github.com/sitrep/sitrep/internal/markup"
 	"github.com/sitrep/sitrep/internal/model"
 	"github.com/sitrep/sitrep/internal/store"
 )
@@ -246,5 +247,6 @@ func transient(err error) bool {
 	if errors.As(err, &se) {
 		return se.Code == 408 || se.Code == 429 || se.Code >= 500
 	}
-	return !errors.Is(err, fetch.ErrDisallowed) && !errors.Is(err, fetch.ErrTooLarge) && !errors.Is(err, fetch.ErrBadURL)
+	return !errors.Is(err, fetch.ErrDisallowed) && !errors.Is(err, fetch.ErrTooLarge) && !errors.Is(err, fetch.ErrBadURL) &&
+		!errors.Is(err, fetch.ErrBlocked) && !errors.Is(err, ErrExtractTimeout) && !errors.Is(err, markup.ErrTooDeep)
 }

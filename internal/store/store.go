@@ -113,6 +113,9 @@ type PollResult struct {
 	// that feed; ETag and LastModified are then the feed's. Stored on
 	// success (empty clears it), kept on failure.
 	FeedURL string
+	// ArticleErr is the first article error of a poll that read the feed
+	// ("" when every article was stored). Kept on failure and on 304.
+	ArticleErr string
 }
 
 // Store is sitrep's persistence. Every method takes a context first and

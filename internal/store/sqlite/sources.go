@@ -13,7 +13,7 @@ import (
 
 // sourceCols are the columns scanSource reads, for a sources table aliased s.
 const sourceCols = `s.name, s.url, s.type, s.links, s.interval_ms, s.per_host, s.host_delay_ms, s.position,
-	s.paused, s.next_due, s.failures, s.etag, s.last_modified, s.last_attempt, s.last_success, s.last_error, s.feed_url,
+	s.paused, s.next_due, s.failures, s.etag, s.last_modified, s.last_attempt, s.last_success, s.last_error, s.feed_url, s.article_error,
 	(SELECT count(*) FROM article_feeds f WHERE f.feed = s.name),
 	(SELECT min(f.dkey) FROM article_feeds f WHERE f.feed = s.name)`
 
@@ -28,7 +28,7 @@ func scanSource(r scanner) (model.SourceState, error) {
 	)
 	err := r.Scan(&st.Name, &st.URL, &st.Type, &st.Links, &interval, &st.PerHost, &hostDelay, &st.Position,
 		&paused, &nextDue, &st.Failures, &st.ETag, &st.LastModified, &lastAttempt, &lastSuccess, &st.LastError,
-		&st.FeedURL, &st.Articles, &first)
+		&st.FeedURL, &st.ArticleError, &st.Articles, &first)
 	if err != nil {
 		return st, err
 	}
@@ -225,10 +225,12 @@ func (s *Store) ReportPoll(ctx context.Context, name string, r store.PollResult)
 				last_success = CASE WHEN ? THEN last_success ELSE ? END,
 				etag = CASE WHEN ? THEN etag ELSE ? END,
 				last_modified = CASE WHEN ? THEN last_modified ELSE ? END,
-				feed_url = CASE WHEN ? THEN feed_url ELSE ? END
+				feed_url = CASE WHEN ? THEN feed_url ELSE ? END,
+				article_error = CASE WHEN ? THEN article_error ELSE ? END
 			WHERE name = ?`,
 			toMs(r.NextDue), toMs(at), failed, r.Err, failed, toMs(at),
-			keepETag, r.ETag, keepLastMod, r.LastModified, failed, r.FeedURL, name)
+			keepETag, r.ETag, keepLastMod, r.LastModified, failed, r.FeedURL,
+			failed || r.NotModified, r.ArticleErr, name)
 		if err != nil {
 			return err
 		}

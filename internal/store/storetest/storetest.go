@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ReportPoll/Failures", testReportFailures},
 		{"ReportPoll/Validators", testReportValidators},
 		{"ReportPoll/NotFound", testReportNotFound},
+		{"ReportPoll/ArticleErr", testReportArticleErr},
 		{"SaveArticle/Outcomes", testSaveOutcomes},
 		{"SaveArticle/Identity", testSaveIdentity},
 		{"SaveArticle/NoURL", testSaveNoURL},
@@ -989,5 +990,28 @@ func testArticlesImported(t *testing.T, s store.Store) {
 	got = urls(mustArticles(t, s, store.Filter{Order: store.ByPublished}))
 	if want := []string{"digest:1", "digest:3", "digest:0", "digest:2"}; !slices.Equal(got, want) {
 		t.Errorf("Articles(ByPublished) = %v, want %v", got, want)
+	}
+}
+
+// testReportArticleErr: a poll that read the feed sets the article error
+// (a success without failures clears it); a failed poll and a 304 keep it.
+func testReportArticleErr(t *testing.T, s store.Store) {
+	mustSync(t, s, sources("A"))
+	steps := []struct {
+		r    store.PollResult
+		want string
+	}{
+		{store.PollResult{ArticleErr: "1 of 3 articles failed"}, "1 of 3 articles failed"},
+		{store.PollResult{Err: "HTTP 500"}, "1 of 3 articles failed"},
+		{store.PollResult{NotModified: true}, "1 of 3 articles failed"},
+		{store.PollResult{}, ""},
+	}
+	for i, st := range steps {
+		st.r.At = t0.Add(time.Duration(i) * time.Minute)
+		st.r.NextDue = st.r.At.Add(time.Minute)
+		mustReport(t, s, "A", st.r)
+		if got := mustSource(t, s, "A").ArticleError; got != st.want {
+			t.Errorf("step %d: ArticleError = %q, want %q", i, got, st.want)
+		}
 	}
 }
