@@ -146,6 +146,7 @@ func setup(ctx context.Context, e env, c config, log *slog.Logger) (*pipeline.Pi
 		return nil, nil, "", err
 	}
 	p := pipeline.New(pipeline.Config{Workers: c.workers, PerHost: c.perHost, Now: e.now, Log: log,
+		MaxEntries: c.maxEntries, MaxPage: int(c.maxPage), ExtractTimeout: c.extractTimeout,
 		Enricher: pipeline.NewEnricher(rules, st)}, st, client)
 	return p, st, path, nil
 }

@@ -14,6 +14,7 @@ import (
 	"github.com/sitrep/sitrep/internal/enrich"
 	"github.com/sitrep/sitrep/internal/fetch"
 	"github.com/sitrep/sitrep/internal/model"
+	"github.com/sitrep/sitrep/internal/pipeline"
 	"github.com/sitrep/sitrep/internal/source"
 	"github.com/sitrep/sitrep/internal/store/sqlite"
 )
@@ -37,7 +38,9 @@ Usage:
   sitrep user    [set-password NAME | list]                           web UI users
   sitrep version
 
-fetch and serve also take --per-host N, --host-delay DURATION and --workers N;
+fetch and serve also take --per-host N, --host-delay DURATION and --workers N, the limits
+--timeout, --connect-timeout, --header-timeout, --max-body, --max-header, --max-page,
+--max-entries and --extract-timeout, and --allow-networks CIDRS (see sitrep fetch -h);
 fetch, serve and enrich take --orgs FILE and --topics FILE to extend the enrichment rules;
 serve takes --read open|closed|auto, --auth-header NAME and --trusted-proxies CIDRS.
 The database defaults to sitrep.db (or $SITREP_DB); sources to sources.yaml in the
@@ -132,6 +135,12 @@ type config struct {
 	topicsFile  string
 	// allowNetworks opens special-purpose address ranges to the fetcher.
 	allowNetworks string
+	// The resource limits of fetching and extraction.
+	maxBody, maxHeader, maxPage byteSize
+	maxEntries                  int
+	connectTimeout              time.Duration
+	headerTimeout               time.Duration
+	extractTimeout              time.Duration
 }
 
 // flags declares the named settings on a flag set for one command.
@@ -156,6 +165,14 @@ func newFlags(name string, e env, c *config, which ...string) *flag.FlagSet {
 			fs.IntVar(&c.workers, "workers", 16, "article pages fetched and extracted at once")
 			fs.DurationVar(&c.timeout, "timeout", 60*time.Second, "give up on one request attempt after `duration` (waiting for the host's turn not counted)")
 			fs.IntVar(&c.retries, "retries", 2, "retry a request that failed transiently (timeout, reset, 429, 502-504) up to `N` times")
+			c.maxBody, c.maxHeader, c.maxPage = fetch.DefaultMaxBody, fetch.DefaultMaxHeader, pipeline.DefaultMaxPage
+			fs.Var(&c.maxBody, "max-body", "give up on a response whose body, decompressed, exceeds `size` (e.g. 10MiB)")
+			fs.Var(&c.maxHeader, "max-header", "give up on a response whose headers exceed `size`")
+			fs.Var(&c.maxPage, "max-page", "hand at most `size` of a page's HTML to the extractor (scripts and styles go first, then the tail)")
+			fs.IntVar(&c.maxEntries, "max-entries", 300, "read at most `N` entries of one feed or listing per poll")
+			fs.DurationVar(&c.connectTimeout, "connect-timeout", fetch.DefaultConnectTimeout, "give up connecting (TCP and TLS) after `duration`")
+			fs.DurationVar(&c.headerTimeout, "header-timeout", fetch.DefaultHeaderTimeout, "give up waiting for a response's headers after `duration`")
+			fs.DurationVar(&c.extractTimeout, "extract-timeout", pipeline.DefaultExtractTimeout, "give up extracting one page after `duration`")
 			fs.StringVar(&c.allowNetworks, "allow-networks", e.getenv("SITREP_ALLOW_NETWORKS"), "comma-separated `CIDRs` sitrep may connect to although they are loopback, private or otherwise special-purpose (default none; $SITREP_ALLOW_NETWORKS)")
 		case "since":
 			fs.StringVar(&c.since, "since", "", "only articles published on or after `DATE` (2006-01-02 or RFC 3339)")
@@ -259,6 +276,11 @@ func newClient(c config, log *slog.Logger) (*fetch.Client, error) {
 		HostDelay: c.hostDelay,
 		Timeout:   c.timeout,
 		Retries:   retriesConfig(c.retries),
+
+		MaxBody:        int64(c.maxBody),
+		MaxHeader:      int64(c.maxHeader),
+		ConnectTimeout: c.connectTimeout,
+		HeaderTimeout:  c.headerTimeout,
 	}), nil
 }
 
