@@ -94,9 +94,11 @@ func ReadOPML(r io.Reader, name string) ([]model.Source, error) {
 // outlineSource makes a source of one outline; ok is false for outlines
 // that subscribe to nothing (categories, plain notes).
 func outlineSource(o opmlOutline) (s model.Source, ok bool, err error) {
-	s.Name = o.attr("title")
+	// A name from someone else's OPML file is third-party text: one clean
+	// line, as titles are.
+	s.Name = model.CleanLine(o.attr("title"))
 	if s.Name == "" {
-		s.Name = o.attr("text")
+		s.Name = model.CleanLine(o.attr("text"))
 	}
 	typ := strings.ToLower(o.sitrep("type"))
 	switch {

@@ -423,7 +423,7 @@ func (v Invalid) Unwrap() error { return ErrInvalid }
 // Validate checks one source as a sources file would (and fills in the
 // default type): nil, or an Invalid listing each problem.
 func Validate(s *model.Source) error {
-	s.Name = strings.TrimSpace(s.Name)
+	s.Name = model.CleanLine(s.Name)
 	s.URL = strings.TrimSpace(s.URL)
 	s.Links = strings.TrimSpace(s.Links)
 	var v Invalid

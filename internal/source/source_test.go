@@ -341,3 +341,26 @@ func TestValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileOPMLNames: a name from a foreign OPML file loses control
+// characters, bidi overrides and line breaks; markup stays text (escaped on
+// output), as the web tests check.
+func TestHostileOPMLNames(t *testing.T) {
+	doc := `<?xml version="1.0"?><opml version="2.0"><body>` +
+		`<outline text="Evil&#x202E;gpj.exe&#10;second line&#x7F;" xmlUrl="https://example.org/feed"/>` +
+		`<outline title="&lt;script&gt;alert(1)&lt;/script&gt;" xmlUrl="https://example.org/feed2"/>` +
+		`</body></opml>`
+	got, err := ReadOPML(strings.NewReader(doc), "evil.opml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"Evilgpj.exe second line", "<script>alert(1)</script>"}
+	if len(got) != len(want) {
+		t.Fatalf("got %d sources, want %d", len(got), len(want))
+	}
+	for i, s := range got {
+		if s.Name != want[i] {
+			t.Errorf("name %d = %q, want %q", i, s.Name, want[i])
+		}
+	}
+}
