@@ -336,8 +336,8 @@ func ftsIntegrity(tb testing.TB, db string) error {
 	return nil
 }
 
-// expireLeases ends the leases a killed process held, as 30 minutes
-// (pipeline.Lease) would, without touching anything else: through a
+// expireLeases ends the leases a killed process held, as two minutes
+// (pipeline.Lease, unrenewed once the process is dead) would, without touching anything else: through a
 // connection that neither checkpoints nor truncates the WAL (a read-only
 // one stays open meanwhile, so the writer is not the last to close), so
 // the next start still opens the file as the crash left it, plus this one
@@ -407,7 +407,7 @@ func waitStored(t *testing.T, c *serveChild, db string, n int, timeout time.Dura
 //
 // The kills are placed by a seeded math/rand; SITREP_KILL_SEED=N repeats a
 // run. Between a kill and the next start the dead process's leases are
-// expired, as 30 minutes (pipeline.Lease) would, so that the next serve
+// expired, as two minutes (pipeline.Lease) would, so that the next serve
 // takes up the interrupted sources at once.
 func TestKillServe(t *testing.T) {
 	seed := uint64(time.Now().UnixNano())

@@ -47,6 +47,9 @@ type Config struct {
 	// one of the Workers extraction slots until it finishes, and its
 	// article fails with ErrExtractTimeout.
 	ExtractTimeout time.Duration
+	// Lease is how long Serve's claim on a source lasts unrenewed
+	// (default the Lease constant); it is renewed every quarter of it.
+	Lease time.Duration
 	// Tick is how often Serve looks for due sources when none is (1s).
 	Tick time.Duration
 	// Log receives what a user running serve should see: store errors the
@@ -80,6 +83,9 @@ func (c *Config) defaults() {
 	}
 	if c.Tick <= 0 {
 		c.Tick = time.Second
+	}
+	if c.Lease <= 0 {
+		c.Lease = Lease
 	}
 	if c.MaxPage <= 0 {
 		c.MaxPage = DefaultMaxPage
@@ -321,9 +327,36 @@ func (p *Pipeline) Serve(ctx context.Context, onReport func(Report)) error {
 	}
 	defer func() { close(claimed); wg.Wait() }()
 
+	// Renew the leases of what this process holds while it works, so that
+	// a lease can be short: the sources of a process that was killed are
+	// polled again within a Lease of its death, not half an hour later.
+	renewDone := make(chan struct{})
+	defer func() { <-renewDone }()
+	go func() {
+		defer close(renewDone)
+		t := time.NewTicker(p.cfg.Lease / 4)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+			mu.Lock()
+			names := make([]string, 0, len(polling))
+			for n := range polling {
+				names = append(names, n)
+			}
+			mu.Unlock()
+			if err := p.store.RenewLeases(ctx, names, p.cfg.Now().Add(p.cfg.Lease)); err != nil && ctx.Err() == nil {
+				p.cfg.Log.Error("renewing source leases", "err", err)
+			}
+		}
+	}()
+
 	failures := 0
 	for {
-		due, err := p.store.ClaimDue(ctx, p.cfg.Now(), p.cfg.SourceWorkers, Lease)
+		due, err := p.store.ClaimDue(ctx, p.cfg.Now(), p.cfg.SourceWorkers, p.cfg.Lease)
 		if err != nil {
 			if ctx.Err() != nil {
 				return nil
@@ -378,10 +411,10 @@ func (p *Pipeline) Serve(ctx context.Context, onReport func(Report)) error {
 	}
 }
 
-// Lease is how long a claimed source stays with its poller. It outlasts
-// any poll (requests time out, entries per poll are capped), and is short
-// enough that the sources of a crashed process are polled again soon.
-const Lease = 30 * time.Minute
+// Lease is how long a claimed source stays with its poller without being
+// renewed. Serve renews what it holds every quarter of it, so a poll may
+// last longer; a process killed holds its sources at most this long.
+const Lease = 2 * time.Minute
 
 // release gives back a claim, even while shutting down.
 func (p *Pipeline) release(ctx context.Context, name string) {

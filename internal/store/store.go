@@ -184,6 +184,12 @@ type SourceStore interface {
 	// lease's end.
 	ClaimDue(ctx context.Context, now time.Time, limit int, lease time.Duration) ([]model.SourceState, error)
 
+	// RenewLeases extends the claims on the named sources that are still
+	// held, until until: a poller renews what it holds while it works, so
+	// that a lease can be short and the sources of a process that died
+	// are taken up again soon. Names not claimed are skipped.
+	RenewLeases(ctx context.Context, names []string, until time.Time) error
+
 	// ReportPoll records the outcome of a poll and releases the claim.
 	// A failure increments Failures and keeps LastSuccess; a success resets
 	// Failures and clears LastError. ErrNotFound if the source is unknown.

@@ -199,6 +199,26 @@ func (s *Store) ClaimDue(ctx context.Context, now time.Time, limit int, lease ti
 	return out, nil
 }
 
+// RenewLeases extends the claims still held on names until until.
+func (s *Store) RenewLeases(ctx context.Context, names []string, until time.Time) error {
+	if len(names) == 0 {
+		return nil
+	}
+	err := s.inTx(ctx, func(tx *sql.Tx) error {
+		for _, name := range names {
+			if _, err := tx.ExecContext(ctx, "UPDATE sources SET lease_until = ? WHERE name = ? AND lease_until > 0",
+				until.UnixMilli(), name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("sqlite: renew leases of %d sources: %w", len(names), err)
+	}
+	return nil
+}
+
 // Release gives up a claim, leaving the source's state as it was.
 func (s *Store) Release(ctx context.Context, name string) error {
 	return s.exec1(ctx, fmt.Sprintf("release source %q", name), "UPDATE sources SET lease_until = 0 WHERE name = ?", name)

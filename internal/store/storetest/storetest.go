@@ -40,6 +40,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ClaimDue/Lease", testClaimLease},
 		{"ClaimDue/Paused", testClaimPaused},
 		{"ClaimDue/Release", testClaimRelease},
+		{"ClaimDue/Renew", testClaimRenew},
 		{"ReportPoll/Failures", testReportFailures},
 		{"ReportPoll/Validators", testReportValidators},
 		{"ReportPoll/NotFound", testReportNotFound},
@@ -1013,5 +1014,28 @@ func testReportArticleErr(t *testing.T, s store.Store) {
 		if got := mustSource(t, s, "A").ArticleError; got != st.want {
 			t.Errorf("step %d: ArticleError = %q, want %q", i, got, st.want)
 		}
+	}
+}
+
+// testClaimRenew: a renewed lease holds past its first end; renewing a
+// source not claimed (reported, released) claims nothing.
+func testClaimRenew(t *testing.T, s store.Store) {
+	mustSync(t, s, sources("A", "B", "C"))
+	if got := sorted(mustClaim(t, s, t0, 10, time.Minute)); !slices.Equal(got, []string{"A", "B", "C"}) {
+		t.Fatalf("first claim = %v", got)
+	}
+	mustReport(t, s, "C", store.PollResult{At: t0, NextDue: t0})
+	if err := s.RenewLeases(t.Context(), []string{"A", "C", "unknown"}, t0.Add(5*time.Minute)); err != nil {
+		t.Fatalf("RenewLeases: %v", err)
+	}
+	// At +2m: B's lease ran out, A's was renewed, C was never re-leased.
+	if got := sorted(mustClaim(t, s, t0.Add(2*time.Minute), 10, time.Minute)); !slices.Equal(got, []string{"B", "C"}) {
+		t.Errorf("claim at +2m = %v, want [B C]", got)
+	}
+	if got := sorted(mustClaim(t, s, t0.Add(6*time.Minute), 10, time.Minute)); !slices.Equal(got, []string{"A", "B", "C"}) {
+		t.Errorf("claim at +6m = %v, want all", got)
+	}
+	if err := s.RenewLeases(t.Context(), nil, t0); err != nil {
+		t.Errorf("RenewLeases(nil): %v", err)
 	}
 }
