@@ -200,13 +200,20 @@ const (
 )
 
 // baseURL is where this server is reached, for the absolute links feeds
-// need: the request's host, over HTTPS when it came that way.
-func (s *Server) baseURL(r *http.Request) string {
+// need: the request's host, over HTTPS when it came that way. The Host
+// header is the client's to write: one that names no host ("[", "a:b:c",
+// none at all) is the client's mistake, a bad request rather than a
+// server error.
+func (s *Server) baseURL(r *http.Request) (string, error) {
 	scheme := "http"
 	if s.secure(r) {
 		scheme = "https"
 	}
-	return scheme + "://" + r.Host
+	base := scheme + "://" + r.Host
+	if u, err := url.Parse(base); err != nil || u.Hostname() == "" || u.Host != r.Host || u.User != nil {
+		return "", badRequest("the Host header " + strconv.Quote(r.Host) + " names no host; the feed's links need one")
+	}
+	return base, nil
 }
 
 // feed builds the syndication feed of a query's newest articles.
@@ -227,7 +234,12 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, kind string) (synd
 		limit = min(n, maxFeedItems)
 	}
 	// The feed's links carry the address it was asked at.
-	arts, etag, err := s.collect(r, q, store.Newest, limit, kind+" "+s.baseURL(r))
+	base, err := s.baseURL(r)
+	if err != nil {
+		s.apiError(w, r, err)
+		return syndication.Feed{}, false
+	}
+	arts, etag, err := s.collect(r, q, store.Newest, limit, kind+" "+base)
 	if err != nil {
 		s.apiError(w, r, err)
 		return syndication.Feed{}, false
@@ -235,7 +247,6 @@ func (s *Server) feed(w http.ResponseWriter, r *http.Request, kind string) (synd
 	if notModified(w, r, etag) {
 		return syndication.Feed{}, false
 	}
-	base := s.baseURL(r)
 	canon := q.String()
 	title := "sitrep: latest"
 	if canon != "" {
