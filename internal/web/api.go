@@ -243,6 +243,8 @@ type apiSourceState struct {
 	LastError   string  `json:"last_error"`
 	Failures    int     `json:"failures"`
 	FeedURL     string  `json:"feed_url,omitempty"`
+	// ArticleError: the feed reads fine, some of its pages do not.
+	ArticleError string `json:"article_error,omitempty"`
 }
 
 func optTime(t time.Time) *string {
@@ -268,7 +270,7 @@ func sourceStateDoc(st model.SourceState) apiSourceState {
 	return apiSourceState{
 		apiSourceDoc: sourceDoc(st.Source), Paused: st.Paused, Articles: st.Articles,
 		NextPoll: optTime(st.NextDue), LastAttempt: optTime(st.LastAttempt), LastSuccess: optTime(st.LastSuccess),
-		LastError: st.LastError, Failures: st.Failures, FeedURL: st.FeedURL,
+		LastError: st.LastError, Failures: st.Failures, FeedURL: st.FeedURL, ArticleError: st.ArticleError,
 	}
 }
 

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"math"
@@ -92,8 +93,26 @@ func retryAfter(w http.ResponseWriter, err error) {
 	}
 }
 
+// statusClientGone is what the access log shows for a request whose
+// client hung up before the answer (nginx's 499): nothing went wrong here.
+const statusClientGone = 499
+
+// clientGone answers a request whose client went away mid-way: its query
+// was cancelled, which is neither an error to log nor a 500 to count.
+func (s *Server) clientGone(w http.ResponseWriter, r *http.Request, err error) bool {
+	if r.Context().Err() == nil || !errors.Is(err, context.Canceled) {
+		return false
+	}
+	s.log.Debug("client gone", "method", r.Method, "path", r.URL.Path)
+	w.WriteHeader(statusClientGone)
+	return true
+}
+
 // apiError answers an API request with a problem document.
 func (s *Server) apiError(w http.ResponseWriter, r *http.Request, err error) {
+	if s.clientGone(w, r, err) {
+		return
+	}
 	retryAfter(w, err)
 	p := problemOf(err)
 	s.logIfInternal(r, p, err)
@@ -114,6 +133,9 @@ type errorPage struct {
 
 // pageError answers a UI request with an error page.
 func (s *Server) pageError(w http.ResponseWriter, r *http.Request, err error) {
+	if s.clientGone(w, r, err) {
+		return
+	}
 	retryAfter(w, err)
 	p := problemOf(err)
 	s.logIfInternal(r, p, err)

@@ -1,8 +1,10 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -205,5 +207,49 @@ func TestPlainError(t *testing.T) {
 		if got := plainError(tt.in); !strings.Contains(got, tt.want) {
 			t.Errorf("plainError(%q) = %q, want it to say %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+// TestClientGone: a request whose client hung up is not an internal error:
+// no 500, nothing logged at error level.
+func TestClientGone(t *testing.T) {
+	var logs bytes.Buffer
+	f := newFixture(t, func(c *Config) { c.Log = slog.New(slog.NewTextHandler(&logs, nil)) })
+	for _, target := range []string{"/api/v1/search?q=europol", "/search?q=europol", "/api/v1/articles", "/"} {
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		req := httptest.NewRequest("GET", target, nil).WithContext(ctx)
+		rec := httptest.NewRecorder()
+		f.h.ServeHTTP(rec, req)
+		if rec.Code >= 500 && rec.Code != statusClientGone {
+			t.Errorf("GET %s with the client gone: %d", target, rec.Code)
+		}
+	}
+	if strings.Contains(logs.String(), "level=ERROR") {
+		t.Errorf("logged as errors:\n%s", logs.String())
+	}
+}
+
+// TestArticleErrorShown: a source whose feed reads fine but some of whose
+// pages fail says so on the Sources page, its own page and in the API.
+func TestArticleErrorShown(t *testing.T) {
+	f := newFixture(t, nil)
+	const msg = "1 of 4 articles failed; the first: GET https://www.interpol.int/x: 404 Not Found"
+	if err := f.store.ReportPoll(t.Context(), "Interpol", store.PollResult{At: now, NextDue: now.Add(time.Hour), ArticleErr: msg}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct{ path, want string }{
+		{"/sources", "some articles failed"},
+		{"/sources", "404 Not Found"},
+		{"/sources/Interpol", "Article errors"},
+		{"/api/v1/sources/Interpol", `"article_error": "1 of 4 articles failed`},
+	} {
+		rec := f.get(tt.path)
+		if rec.Code != 200 || !strings.Contains(rec.Body.String(), tt.want) {
+			t.Errorf("GET %s: %d, want it to show %q", tt.path, rec.Code, tt.want)
+		}
+	}
+	if rec := f.get("/sources/Europol"); strings.Contains(rec.Body.String(), "Article errors") {
+		t.Error("a source without article errors shows the heading")
 	}
 }
