@@ -126,6 +126,7 @@ type Store interface {
 	ArticleStore
 	FactStore
 	AuthStore
+	Copier
 	// Close releases the database; in-flight writes finish first.
 	Close() error
 }
@@ -342,6 +343,60 @@ type AuthStore interface {
 	// DeleteSession ends a session (signing out); no error if it is gone.
 	// Expired sessions are removed as a side effect.
 	DeleteSession(ctx context.Context, hash string, now time.Time) error
+}
+
+// Copier moves a whole installation from one store to another (sitrep
+// copy): sources with their polling state, users, API tokens, and every
+// article with its keys, its feeds and when each first listed it, its facts
+// and its story. Sessions are not copied: users sign in again.
+type Copier interface {
+	// Dump calls each with every record: sources (in position order),
+	// then users, then tokens, then articles in the order they were first
+	// stored, so that a story's first article comes before the others. It
+	// stops at each's first error and returns it.
+	Dump(ctx context.Context, each func(Record) error) error
+	// Load stores records in the order Dump gives them into a store that
+	// holds no source and no article (else ErrNotEmpty), in one
+	// transaction: a failed load leaves the store as it was. Article IDs
+	// are the new store's; a story's ID is mapped to its first article's
+	// new ID.
+	Load(ctx context.Context, next func() (Record, error)) error
+}
+
+// ErrNotEmpty: Load into a store that already holds sources or articles.
+var ErrNotEmpty = errors.New("the database is not empty")
+
+// Record is one item of a dump; exactly one field is set. Load's next
+// returns io.EOF after the last one.
+type Record struct {
+	Source  *model.SourceState
+	User    *UserRecord
+	Token   *TokenRecord
+	Article *ArticleRecord
+}
+
+// UserRecord is a web UI user with their password hash.
+type UserRecord struct {
+	Name, PasswordHash string
+	Created            time.Time
+}
+
+// TokenRecord is an API token with its hash.
+type TokenRecord struct {
+	Name, Hash        string
+	Created, LastUsed time.Time
+}
+
+// ArticleRecord is an article as stored. Article.ID is its ID in the
+// dumped store, Article.Story.ID its story's first article there (its own
+// ID or 0 when it starts one).
+type ArticleRecord struct {
+	Article   model.Article
+	Identity  string        // the URL, else the first key
+	Keys      []string      // every lookup key, the identity included
+	Feeds     []FeedListing // in the order they first listed it
+	Imported  bool
+	Signature uint64
 }
 
 // Token is an API token, as listed.

@@ -83,6 +83,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 			tc.fn(t, open(t))
 		})
 	}
+	t.Run("Copy/RoundTrip", func(t *testing.T) { testCopy(t, open(t), open) })
 }
 
 func sources(names ...string) []model.Source {
