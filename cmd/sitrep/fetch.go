@@ -12,9 +12,10 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/sitrep/sitrep/internal/fetch"
 	"github.com/sitrep/sitrep/internal/model"
 	"github.com/sitrep/sitrep/internal/pipeline"
-	"github.com/sitrep/sitrep/internal/store/sqlite"
+	"github.com/sitrep/sitrep/internal/store"
 )
 
 // cmdFetch runs one polling round over every source and prints one summary
@@ -99,7 +100,7 @@ func cmdFetch(ctx context.Context, e env, args []string) error {
 // the store is synced to it; it returns the file's path. Without one the
 // store holds them (edited in the web UI or API), and a new database is
 // seeded with the built-in defaults.
-func setup(ctx context.Context, e env, c config, log *slog.Logger) (*pipeline.Pipeline, *sqlite.Store, string, error) {
+func setup(ctx context.Context, e env, c config, log *slog.Logger) (*pipeline.Pipeline, store.Store, string, error) {
 	if c.perHost < 1 {
 		return nil, nil, "", usageError{fmt.Sprintf("--per-host %d: want at least 1", c.perHost)}
 	}
@@ -140,13 +141,18 @@ func setup(ctx context.Context, e env, c config, log *slog.Logger) (*pipeline.Pi
 		st.Close()
 		return nil, nil, "", err
 	}
-	client, err := newClient(c, log)
+	// A store shared by several processes (PostgreSQL) keeps the
+	// per-host limits for all of them together.
+	gate, _ := st.(fetch.HostGate)
+	claims, _ := st.(pipeline.ArticleClaims)
+	client, err := newClient(c, log, gate)
 	if err != nil {
 		st.Close()
 		return nil, nil, "", err
 	}
 	p := pipeline.New(pipeline.Config{Workers: c.workers, PerHost: c.perHost, Now: e.now, Log: log,
 		MaxEntries: c.maxEntries, MaxPage: int(c.maxPage), ExtractTimeout: c.extractTimeout,
+		Claims: claims, Lease: c.lease,
 		Enricher: pipeline.NewEnricher(rules, st)}, st, client)
 	return p, st, path, nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
 	"os"
 	"strings"
 	"time"
@@ -16,6 +17,8 @@ import (
 	"github.com/sitrep/sitrep/internal/model"
 	"github.com/sitrep/sitrep/internal/pipeline"
 	"github.com/sitrep/sitrep/internal/source"
+	"github.com/sitrep/sitrep/internal/store"
+	"github.com/sitrep/sitrep/internal/store/postgres"
 	"github.com/sitrep/sitrep/internal/store/sqlite"
 )
 
@@ -34,6 +37,8 @@ Usage:
   sitrep extract [--url URL] [--format text|jsonl] FILE...|-           extract article text from saved pages
   sitrep search  [--db FILE] [--order relevance|newest|oldest] [--limit N] [--facets] [--format text|jsonl] QUERY...
   sitrep sources [list | import FILE.opml | export]                    the configured sources
+  sitrep migrate [--db postgres://…]                                   create or update the database schema
+  sitrep copy    --from DATABASE --to DATABASE                         move everything to another (empty) database
   sitrep token   [create NAME | list | revoke NAME]                   API tokens for writes
   sitrep user    [set-password NAME | list]                           web UI users
   sitrep version
@@ -42,9 +47,12 @@ fetch and serve also take --per-host N, --host-delay DURATION and --workers N, t
 --timeout, --connect-timeout, --header-timeout, --max-body, --max-header, --max-page,
 --max-entries and --extract-timeout, and --allow-networks CIDRS (see sitrep fetch -h);
 fetch, serve and enrich take --orgs FILE and --topics FILE to extend the enrichment rules;
-serve takes --read open|closed|auto, --auth-header NAME and --trusted-proxies CIDRS.
-The database defaults to sitrep.db (or $SITREP_DB); sources to sources.yaml in the
-working directory if it exists, else the built-in defaults.
+serve takes --role all|worker|web, --read open|closed|auto, --auth-header NAME and
+--trusted-proxies CIDRS.
+The database defaults to sitrep.db (or $SITREP_DB), a SQLite file; --db postgres://user@host/db
+uses PostgreSQL, which many worker and web processes can share (its schema is applied by
+sitrep migrate, or by --migrate on start). Sources default to sources.yaml in the working
+directory if it exists, else the built-in defaults.
 `
 
 // errSilent is returned when the command already told the user what failed.
@@ -97,6 +105,10 @@ func runEnv(ctx context.Context, e env, args []string) error {
 		return cmdSources(ctx, e, rest)
 	case "search":
 		return cmdSearch(ctx, e, rest)
+	case "migrate":
+		return cmdMigrate(ctx, e, rest)
+	case "copy":
+		return cmdCopy(ctx, e, rest)
 	case "token":
 		return cmdToken(ctx, e, rest)
 	case "user":
@@ -116,6 +128,9 @@ func runEnv(ctx context.Context, e env, args []string) error {
 // environment and passed down.
 type config struct {
 	db          string
+	migrate     bool
+	role        string
+	lease       time.Duration
 	sourcesFile string
 	addr        string
 	perHost     int
@@ -154,7 +169,8 @@ func newFlags(name string, e env, c *config, which ...string) *flag.FlagSet {
 			if def == "" {
 				def = "sitrep.db"
 			}
-			fs.StringVar(&c.db, "db", def, "SQLite database `file` ($SITREP_DB)")
+			fs.StringVar(&c.db, "db", def, "the `database`: a SQLite file, or a postgres://user@host/db URL ($SITREP_DB)")
+			fs.BoolVar(&c.migrate, "migrate", false, "PostgreSQL: apply the database schema first, as sitrep migrate does (SQLite always is)")
 		case "sources":
 			fs.StringVar(&c.sourcesFile, "sources", "", "sources `file` (YAML); default sources.yaml if present, else the built-in sources")
 		case "addr":
@@ -235,7 +251,21 @@ func loadRules(c config) (*enrich.Rules, error) {
 	return r, nil
 }
 
-func openStore(ctx context.Context, e env, c config) (*sqlite.Store, error) {
+// openStore opens the database --db names: a PostgreSQL URL, else a
+// SQLite file. SQLite is migrated on open; PostgreSQL, shared by many
+// processes, only with --migrate (or by sitrep migrate).
+func openStore(ctx context.Context, e env, c config) (store.Store, error) {
+	if isPostgres(c.db) {
+		opts := []postgres.Option{postgres.WithClock(e.now)}
+		if c.migrate {
+			opts = append(opts, postgres.WithMigrate())
+		}
+		st, err := postgres.Open(ctx, c.db, opts...)
+		if err != nil {
+			return nil, fmt.Errorf("opening database %s: %w", displayDB(c.db), err)
+		}
+		return st, nil
+	}
 	st, err := sqlite.Open(ctx, c.db, sqlite.WithClock(e.now))
 	if err != nil {
 		return nil, fmt.Errorf("opening database %s: %w", c.db, err)
@@ -243,10 +273,28 @@ func openStore(ctx context.Context, e env, c config) (*sqlite.Store, error) {
 	return st, nil
 }
 
+// isPostgres tells whether --db names a PostgreSQL database.
+func isPostgres(db string) bool {
+	return strings.HasPrefix(db, "postgres://") || strings.HasPrefix(db, "postgresql://")
+}
+
+// displayDB is --db as it may be logged: a PostgreSQL URL without its
+// password.
+func displayDB(db string) string {
+	if !isPostgres(db) {
+		return db
+	}
+	u, err := url.Parse(db)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}
+
 // mustExist keeps the reading commands from creating an empty database
 // where a mistyped --db points.
 func mustExist(db string) error {
-	if strings.HasPrefix(db, "file:") || db == ":memory:" {
+	if strings.HasPrefix(db, "file:") || db == ":memory:" || isPostgres(db) {
 		return nil
 	}
 	if _, err := os.Stat(db); err != nil {
@@ -257,7 +305,7 @@ func mustExist(db string) error {
 
 // newClient is the one outbound HTTP client of a command: polite, and
 // guarded against special-purpose addresses but those the user allows.
-func newClient(c config, log *slog.Logger) (*fetch.Client, error) {
+func newClient(c config, log *slog.Logger, gate fetch.HostGate) (*fetch.Client, error) {
 	allow, err := fetch.ParseAllow(c.allowNetworks)
 	if err != nil {
 		return nil, usageError{"--allow-networks: " + err.Error()}
@@ -277,6 +325,7 @@ func newClient(c config, log *slog.Logger) (*fetch.Client, error) {
 		Timeout:   c.timeout,
 		Retries:   retriesConfig(c.retries),
 
+		Gate:           gate,
 		MaxBody:        int64(c.maxBody),
 		MaxHeader:      int64(c.maxHeader),
 		ConnectTimeout: c.connectTimeout,

@@ -23,12 +23,16 @@ const (
 	previewTimeout  = 50 * time.Second // under the server's WriteTimeout, so the answer still goes out
 )
 
-// cmdServe polls every source on its own schedule and serves the status
-// page until the context ends (SIGINT/SIGTERM); then it stops claiming
-// work, lets in-flight writes finish and closes the database.
+// cmdServe polls every source on its own schedule and serves the web UI,
+// API and feeds until the context ends (SIGINT/SIGTERM); then it stops
+// claiming work, lets in-flight writes finish and closes the database.
+// --role splits the two jobs between processes sharing one PostgreSQL
+// database: workers poll, web processes serve.
 func cmdServe(ctx context.Context, e env, args []string) error {
 	var c config
 	fs := newFlags("serve", e, &c, "db", "sources", "polite", "addr", "web", "rules")
+	fs.DurationVar(&c.lease, "lease", pipeline.Lease, "a claimed source stays with this process for `duration` unless renewed (it is, every quarter of it, while the process lives): how soon the sources of a crashed worker are taken over")
+	fs.StringVar(&c.role, "role", "all", "what this process does: `all` (poll and serve), worker (poll only) or web (serve only); several workers and web processes can share one PostgreSQL database")
 	if err := parseFlags(fs, args); err != nil {
 		return err
 	}
@@ -38,6 +42,10 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	if err := oneOf("read", c.read, "auto", "open", "closed"); err != nil {
 		return err
 	}
+	if err := oneOf("role", c.role, "all", "worker", "web"); err != nil {
+		return err
+	}
+	polls, serves := c.role != "web", c.role != "worker"
 	proxies, err := parsePrefixes(c.proxies)
 	if err != nil {
 		return usageError{fmt.Sprintf("--trusted-proxies: %v", err)}
@@ -48,45 +56,55 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	defer st.Close()
-	ln, err := net.Listen("tcp", c.addr)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", c.addr, err)
+
+	var (
+		srv     *http.Server
+		httpErr = make(chan error, 1)
+	)
+	if serves {
+		ln, err := net.Listen("tcp", c.addr)
+		if err != nil {
+			return fmt.Errorf("listening on %s: %w", c.addr, err)
+		}
+		readOpen := c.read == "open" || (c.read == "auto" && isLoopback(ln.Addr()))
+		handler, err := web.New(web.Config{
+			Store: st, Now: e.now, Log: log, Version: version,
+			Preview: func(ctx context.Context, src model.Source) (pipeline.Preview, error) {
+				ctx, cancel := context.WithTimeout(ctx, previewTimeout)
+				defer cancel()
+				return p.Preview(ctx, src, previewArticles)
+			},
+			SourcesFile: sourcesFile, ReadOpen: readOpen,
+			AuthHeader: c.authHeader, TrustedProxies: proxies,
+		})
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		srv = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
+		if users, err := st.Users(ctx); err == nil && len(users) == 0 && c.authHeader == "" {
+			log.Info("no web UI user yet: run `sitrep user set-password NAME` to sign in and manage sources")
+		}
+		log.Info("sitrep serving", "addr", "http://"+ln.Addr().String(), "role", c.role, "db", displayDB(c.db), "version", version, "read", map[bool]string{true: "open", false: "signed-in only"}[readOpen])
+		go func() { httpErr <- srv.Serve(ln) }()
+	} else {
+		log.Info("sitrep polling", "role", c.role, "db", displayDB(c.db), "version", version)
 	}
-	readOpen := c.read == "open" || (c.read == "auto" && isLoopback(ln.Addr()))
-	handler, err := web.New(web.Config{
-		Store: st, Now: e.now, Log: log, Version: version,
-		Preview: func(ctx context.Context, src model.Source) (pipeline.Preview, error) {
-			ctx, cancel := context.WithTimeout(ctx, previewTimeout)
-			defer cancel()
-			return p.Preview(ctx, src, previewArticles)
-		},
-		SourcesFile: sourcesFile, ReadOpen: readOpen,
-		AuthHeader: c.authHeader, TrustedProxies: proxies,
-	})
-	if err != nil {
-		ln.Close()
-		return err
-	}
-	srv := &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 60 * time.Second}
-	if users, err := st.Users(ctx); err == nil && len(users) == 0 && c.authHeader == "" {
-		log.Info("no web UI user yet: run `sitrep user set-password NAME` to sign in and manage sources")
-	}
-	log.Info("sitrep serving", "addr", "http://"+ln.Addr().String(), "db", c.db, "version", version, "read", map[bool]string{true: "open", false: "signed-in only"}[readOpen])
 
 	pollCtx, stopPolling := context.WithCancel(ctx)
 	defer stopPolling()
-	httpErr := make(chan error, 1)
-	go func() { httpErr <- srv.Serve(ln) }()
 	pollErr := make(chan error, 1)
-	go func() {
-		pollErr <- p.Serve(pollCtx, func(r pipeline.Report) {
-			if r.OK() {
-				log.Info("polled", "summary", r.String())
-			} else {
-				log.Warn("poll failed", "summary", r.String())
-			}
-		})
-	}()
+	if polls {
+		go func() {
+			pollErr <- p.Serve(pollCtx, func(r pipeline.Report) {
+				if r.OK() {
+					log.Info("polled", "summary", r.String())
+				} else {
+					log.Warn("poll failed", "summary", r.String())
+				}
+			})
+		}()
+	}
 
 	var runErr error
 	pollDone := false
@@ -99,12 +117,14 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 	}
 	log.Info("shutting down")
 	stopPolling()
-	shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		log.Warn("http shutdown", "err", err)
+	if srv != nil {
+		shutCtx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(shutCtx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Warn("http shutdown", "err", err)
+		}
 	}
-	if !pollDone {
+	if polls && !pollDone {
 		// In-flight polls are cancelled; their writes finish before this returns.
 		if err := <-pollErr; err != nil && runErr == nil {
 			runErr = err

@@ -139,6 +139,12 @@ type Config struct {
 	// checked as it is dialled, on every hop. Ignored with a Transport of
 	// the caller's own.
 	Guard *Guard
+	// Gate, when set, extends the per-host limits beyond this process:
+	// every request takes a slot from it as well as from the client's own
+	// limiter, so that all the sitrep workers sharing a database keep,
+	// together, at most PerHost requests in flight per host and HostDelay
+	// between their starts.
+	Gate HostGate
 	// Resolver, when set, resolves host names instead of the system's
 	// (tests: a loopback DNS server that rebinds). The Guard checks the
 	// address dialled whatever the resolver answered.
@@ -505,6 +511,23 @@ func (c *Client) once(ctx context.Context, h *hop) (*rawResponse, error) {
 		return nil, fmt.Errorf("GET %s: waiting for host slot: %w", u, err)
 	}
 	defer release()
+	if c.cfg.Gate != nil {
+		limit, delay := c.cfg.PerHost, c.cfg.HostDelay
+		if h.opts.perHost > 0 {
+			limit = h.opts.perHost
+		}
+		switch {
+		case h.opts.delay > 0:
+			delay = h.opts.delay
+		case h.opts.delay < 0:
+			delay = 0
+		}
+		shared, err := c.cfg.Gate.Acquire(ctx, hostKey(u), limit, delay)
+		if err != nil {
+			return nil, fmt.Errorf("GET %s: waiting for the shared host slot: %w", u, err)
+		}
+		defer shared()
+	}
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 

@@ -6,6 +6,15 @@ import (
 	"time"
 )
 
+// HostGate is a per-host limit shared with other processes (the
+// PostgreSQL store implements it). Acquire waits until host has fewer than
+// limit requests in flight among all its holders and at least delay has
+// passed since the last start, and returns the function that gives the
+// slot back. A slot whose holder dies must expire by itself.
+type HostGate interface {
+	Acquire(ctx context.Context, host string, limit int, delay time.Duration) (release func(), err error)
+}
+
 // idleKeep is how long a host's state (its overrides and pacing) outlives
 // its last request; after that it is forgotten on the next sweep, which
 // bounds memory by the hosts recently in use.

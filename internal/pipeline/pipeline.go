@@ -47,6 +47,10 @@ type Config struct {
 	// one of the Workers extraction slots until it finishes, and its
 	// article fails with ErrExtractTimeout.
 	ExtractTimeout time.Duration
+	// Claims, when set, extends the claim on an article being built to the
+	// other processes sharing the store, so that two workers meeting one
+	// link at once download it once.
+	Claims ArticleClaims
 	// Lease is how long Serve's claim on a source lasts unrenewed
 	// (default the Lease constant); it is renewed every quarter of it.
 	Lease time.Duration
@@ -140,9 +144,36 @@ func New(cfg Config, st store.Store, client *fetch.Client) *Pipeline {
 		extracting: make(chan struct{}, cfg.Workers)}
 }
 
-// claim waits until no other worker builds the article at key, then marks
-// it as ours until the returned release is called.
+// ArticleClaims is a claim on an article shared with other processes (the
+// PostgreSQL store implements it). ClaimArticle waits until no other
+// holder has key, takes it for at most ttl (a holder that dies loses it
+// then), and returns the function that gives it back.
+type ArticleClaims interface {
+	ClaimArticle(ctx context.Context, key string, ttl time.Duration) (release func(), err error)
+}
+
+// articleClaimTTL bounds a shared claim: longer than building any article
+// (fetch timeouts, retries, the extraction deadline).
+const articleClaimTTL = 10 * time.Minute
+
+// claim waits until no other worker, here or in a process sharing the
+// store, builds the article at key, then marks it as ours until the
+// returned release is called.
 func (p *Pipeline) claim(ctx context.Context, key string) (release func(), err error) {
+	local, err := p.claimLocal(ctx, key)
+	if err != nil || p.cfg.Claims == nil {
+		return local, err
+	}
+	shared, err := p.cfg.Claims.ClaimArticle(ctx, key, articleClaimTTL)
+	if err != nil {
+		local()
+		return nil, fmt.Errorf("claiming %s: %w", key, err)
+	}
+	return func() { shared(); local() }, nil
+}
+
+// claimLocal is claim among this process's workers.
+func (p *Pipeline) claimLocal(ctx context.Context, key string) (release func(), err error) {
 	for {
 		p.mu.Lock()
 		ch, taken := p.busy[key]
