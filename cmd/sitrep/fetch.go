@@ -16,6 +16,7 @@ import (
 	"github.com/sitrep/sitrep/internal/model"
 	"github.com/sitrep/sitrep/internal/pipeline"
 	"github.com/sitrep/sitrep/internal/store"
+	"github.com/sitrep/sitrep/internal/store/postgres"
 )
 
 // cmdFetch runs one polling round over every source and prints one summary
@@ -84,6 +85,11 @@ func cmdFetch(ctx context.Context, e env, args []string) error {
 	if *stats {
 		fmt.Fprintf(e.stdout, "time (summed over workers): fetch %v, parse %v, extract %v, store %v; round %v\n",
 			tm.Fetch.Round(time.Millisecond), tm.Parse.Round(time.Millisecond), tm.Extract.Round(time.Millisecond), tm.Store.Round(time.Millisecond), time.Since(start).Round(time.Millisecond))
+		if pg, ok := st.(*postgres.Store); ok {
+			ps := pg.Stats()
+			fmt.Fprintf(e.stdout, "database connections: %d opened, %d acquires, %v waiting for one (pool of %d)\n",
+				ps.ConnsOpened, ps.Acquires, ps.AcquireWait.Round(time.Millisecond), ps.MaxConns)
+		}
 	}
 	if ctx.Err() != nil {
 		return fmt.Errorf("interrupted: %w", ctx.Err())

@@ -14,6 +14,7 @@ import (
 	"github.com/sitrep/sitrep/internal/model"
 
 	"github.com/sitrep/sitrep/internal/pipeline"
+	"github.com/sitrep/sitrep/internal/store/postgres"
 	"github.com/sitrep/sitrep/internal/web"
 )
 
@@ -129,6 +130,13 @@ func cmdServe(ctx context.Context, e env, args []string) error {
 		if err := <-pollErr; err != nil && runErr == nil {
 			runErr = err
 		}
+	}
+	if pg, ok := st.(*postgres.Store); ok {
+		// What the pool did: a process should open a handful of
+		// connections, however many polls it ran.
+		ps := pg.Stats()
+		log.Info("database connections", "opened", ps.ConnsOpened, "acquires", ps.Acquires,
+			"acquire_wait", ps.AcquireWait.Round(time.Millisecond), "max", ps.MaxConns)
 	}
 	log.Info("stopped")
 	return runErr

@@ -41,7 +41,7 @@ func cmdSources(ctx context.Context, e env, args []string) error {
 		// The database holds the sources; a database that does not exist
 		// yet would be seeded with the built-in defaults.
 		where = "built-in defaults: they fill a new database"
-		if _, statErr := os.Stat(c.db); statErr == nil || sub == "import" {
+		if _, statErr := os.Stat(c.db); statErr == nil || sub == "import" || isPostgres(c.db) {
 			st, err := openStore(ctx, e, c)
 			if err != nil {
 				return err
@@ -58,7 +58,7 @@ func cmdSources(ctx context.Context, e env, args []string) error {
 			for _, s := range states {
 				srcs = append(srcs, s.Source)
 			}
-			where = "database " + c.db
+			where = "database " + displayDB(c.db)
 			if sub == "import" {
 				return importOPML(ctx, e, rest[0], srcs, func(added []model.Source) error {
 					for _, s := range added {
